@@ -1,0 +1,34 @@
+"""nnbook: feedforward networks and backpropagation in NumPy, the engine of the book.
+
+>>> import numpy as np, nnbook as nb
+>>> rng = np.random.default_rng(0)
+>>> model = nb.Sequential(nb.Linear(2, 4, rng=rng), nb.Tanh(), nb.Linear(4, 1, rng=rng))
+>>> X, y = nb.data.xor()
+>>> history = nb.fit(model, nb.BCEWithLogitsLoss(), nb.SGD(model.parameters(), lr=0.5), X, y, epochs=10)
+>>> len(history["loss"])
+10
+"""
+
+from . import data, functional, init
+from .activations import (
+    ELU, Abs, Elementwise, HardTanh, Identity, LeakyReLU, PReLU, ReLU, RReLU, Sigmoid, Softplus, Step, Tanh,
+)
+from .gradcheck import check_gradients, numerical_gradient, relative_error
+from .layers import Linear, Maxout
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from .module import Module, Parameter, Sequential
+from .optim import SGD
+from .train import accuracy, evaluate, fit
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "data", "functional", "init",
+    "Parameter", "Module", "Sequential", "Linear", "Maxout",
+    "Elementwise", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU",
+    "ELU", "Softplus", "HardTanh", "Abs",
+    "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
+    "SGD", "fit", "evaluate", "accuracy",
+    "numerical_gradient", "relative_error", "check_gradients", "Value",
+]

@@ -1,0 +1,204 @@
+"""Loss functions (chapter *Output units and cost functions*).
+
+Calling a loss returns a Python float and remembers what :meth:`Loss.backward`
+needs; ``loss.backward()`` returns :math:`\\partial L/\\partial \\hat y`, the
+gradient with respect to the prediction, ready for ``model.backward``.
+
+Each loss is the negative log-likelihood of an output distribution:
+
+=========================  =====================  ===========================
+output unit                distribution           loss
+=========================  =====================  ===========================
+linear                     Gaussian               :class:`MSELoss`
+sigmoid                    Bernoulli              :class:`BCELoss`, :class:`BCEWithLogitsLoss`
+softmax                    categorical            :class:`CrossEntropyLoss`
+=========================  =====================  ===========================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import functional as F
+
+__all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
+
+_REDUCTIONS = ("mean", "sum")
+
+
+class Loss:
+    """Base class: ``value = loss(prediction, target)``, then ``grad = loss.backward()``."""
+
+    #: whether the loss belongs to a classifier (``fit`` then reports accuracy)
+    is_classification = False
+
+    def __init__(self, reduction: str = "mean") -> None:
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+        self.reduction = reduction
+        self._grad: np.ndarray | None = None
+
+    def __call__(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        return self.forward(prediction, target)
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def backward(self) -> np.ndarray:
+        """:math:`\\partial L/\\partial \\hat y`, same shape as the last prediction."""
+        if self._grad is None:
+            raise RuntimeError(f"{self!r}: backward() called before the loss was computed")
+        return self._grad
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        """Turn the network's output into predictions (class labels for classifiers)."""
+        return output
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- helpers ---------------------------------------------------------------
+    def _scale(self, n_terms: int) -> float:
+        return 1.0 / n_terms if self.reduction == "mean" else 1.0
+
+    def _match(self, pred: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions and targets of the same shape; ``(n,)`` targets fit ``(n, 1)`` predictions."""
+        pred = np.asarray(pred)
+        target = np.asarray(target)
+        if not np.issubdtype(pred.dtype, np.floating):
+            pred = pred.astype(np.float64)
+        if pred.ndim == 0 or pred.shape[0] == 0:
+            raise ValueError(f"{self!r}: predictions must have shape (n,) or (n, k) with n > 0, got {pred.shape}")
+        if target.shape != pred.shape:
+            if pred.ndim == 2 and pred.shape[1] == 1 and target.shape == (pred.shape[0],):
+                target = target.reshape(pred.shape)
+            elif pred.ndim == 1 and target.shape == (pred.shape[0], 1):
+                target = target.reshape(pred.shape)
+            else:
+                raise ValueError(
+                    f"{self!r}: predictions have shape {pred.shape} but targets have shape "
+                    f"{target.shape}; they must match (a target of shape (n,) is accepted for "
+                    f"predictions of shape (n, 1))"
+                )
+        return pred, target.astype(pred.dtype, copy=False)
+
+
+class MSELoss(Loss):
+    r"""Mean squared error :math:`\frac{1}{N}\sum (\hat y - y)^2` over all :math:`N` entries.
+
+    The negative log-likelihood of a Gaussian output with fixed variance, up to
+    a constant and a scale. Gradient: :math:`2(\hat y - y)/N`.
+    """
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        pred, y = self._match(prediction, target)
+        diff = pred - y
+        s = self._scale(diff.size)
+        self._grad = (2 * s) * diff
+        return float(np.sum(diff * diff) * s)
+
+
+class BCELoss(Loss):
+    r"""Binary cross-entropy on probabilities :math:`p = \sigma(z)`:
+
+    .. math:: L = -\frac1n \sum_i \big[y_i \log p_i + (1 - y_i)\log(1 - p_i)\big].
+
+    As in PyTorch, each log is clamped at -100 so that :math:`p = 0` or 1 gives a
+    large finite loss instead of infinity. Prefer :class:`BCEWithLogitsLoss`,
+    which never loses precision in the sigmoid.
+    """
+
+    is_classification = True
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        p, y = self._match(prediction, target)
+        if np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)):
+            raise ValueError(
+                f"{self!r}: predictions must be probabilities in [0, 1], got values in "
+                f"[{np.nanmin(p):.4g}, {np.nanmax(p):.4g}] (pass logits to BCEWithLogitsLoss instead)"
+            )
+        if np.any((y < 0) | (y > 1)):
+            raise ValueError(f"{self!r}: targets must lie in [0, 1], got values in [{y.min():.4g}, {y.max():.4g}]")
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_1mp = np.maximum(np.log1p(-p), -100)
+        s = self._scale(p.size)
+        self._grad = s * (p - y) / np.maximum(p * (1 - p), 1e-12)
+        return float(-np.sum(y * log_p + (1 - y) * log_1mp) * s)
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        out = np.asarray(output)
+        labels = (out >= 0.5).astype(np.int64)
+        return labels.reshape(-1) if out.ndim == 2 and out.shape[1] == 1 else labels
+
+
+class BCEWithLogitsLoss(Loss):
+    r"""Binary cross-entropy on logits :math:`z`, fused with the sigmoid:
+
+    .. math:: L = \frac1n\sum_i \zeta(z_i) - y_i z_i = \frac1n \sum_i \max(z_i, 0) - y_i z_i + \log(1 + e^{-|z_i|}),
+
+    equal to :math:`-\log\sigma((2y - 1)z)` for :math:`y \in \{0, 1\}`. Finite
+    for any finite :math:`z`; gradient :math:`(\sigma(z) - y)/n`.
+    """
+
+    is_classification = True
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        z, y = self._match(prediction, target)
+        if np.any((y < 0) | (y > 1)):
+            raise ValueError(f"{self!r}: targets must lie in [0, 1], got values in [{y.min():.4g}, {y.max():.4g}]")
+        s = self._scale(z.size)
+        self._grad = s * (F.sigmoid(z) - y)
+        return float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) * s)
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        out = np.asarray(output)
+        labels = (out >= 0).astype(np.int64)
+        return labels.reshape(-1) if out.ndim == 2 and out.shape[1] == 1 else labels
+
+
+class CrossEntropyLoss(Loss):
+    r"""Softmax cross-entropy on logits ``(n, k)`` with integer labels ``(n,)``:
+
+    .. math:: L = \frac1n \sum_i \Big(\mathrm{logsumexp}(z_i) - z_{i, y_i}\Big),
+
+    computed through :func:`~nnbook.functional.log_softmax`. The gradient at the
+    logits is :math:`(\mathrm{softmax}(z) - \mathrm{onehot}(y))/n`.
+    """
+
+    is_classification = True
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        z = np.asarray(prediction)
+        if not np.issubdtype(z.dtype, np.floating):
+            z = z.astype(np.float64)
+        y = np.asarray(target)
+        if z.ndim != 2 or z.shape[0] == 0:
+            raise ValueError(f"{self!r}: logits must have shape (n, k) with n > 0, got {z.shape}")
+        n, k = z.shape
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.reshape(-1)
+        if y.shape != (n,):
+            raise ValueError(
+                f"{self!r}: logits have shape {z.shape}, so labels must have shape ({n},), got {y.shape}"
+                + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == z.shape else "")
+            )
+        if not np.issubdtype(y.dtype, np.integer):
+            if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+                raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
+            y = y.astype(np.int64)
+        if y.min() < 0 or y.max() >= k:
+            raise ValueError(
+                f"{self!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]"
+            )
+        logp = F.log_softmax(z, axis=1)
+        rows = np.arange(n)
+        s = self._scale(n)
+        grad = np.exp(logp)
+        grad[rows, y] -= 1
+        grad *= s
+        self._grad = grad
+        return float(-np.sum(logp[rows, y]) * s)
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        return np.argmax(output, axis=1)

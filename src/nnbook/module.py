@@ -1,0 +1,187 @@
+"""Parameters, the :class:`Module` protocol and :class:`Sequential`.
+
+Every layer of ``nnbook`` speaks the three messages of modular backprop
+(chapter *Backpropagation*):
+
+* ``forward(x)`` computes the output and keeps what ``backward`` needs;
+* ``backward(grad_out)`` returns the gradient of the loss with respect to the
+  input, and
+* adds the gradient with respect to each of its parameters into that
+  parameter's ``.grad``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = ["Parameter", "Module", "Sequential"]
+
+
+class Parameter:
+    """A trainable array and the gradient accumulated for it.
+
+    Parameters
+    ----------
+    value : ndarray
+        The array itself, updated in place by optimizers.
+    decay : bool
+        Whether weight decay (L2) applies to it. Weights: yes; biases and
+        learned activation slopes: no.
+
+    Attributes
+    ----------
+    grad : ndarray
+        Same shape and dtype as ``value``; backward passes *add* into it, so it
+        must be reset with :meth:`zero_grad` between steps.
+    """
+
+    __slots__ = ("value", "grad", "decay")
+
+    def __init__(self, value: np.ndarray, *, decay: bool = True) -> None:
+        value = np.asarray(value)
+        if not np.issubdtype(value.dtype, np.floating):
+            value = value.astype(np.float64)
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.decay = decay
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    def zero_grad(self) -> None:
+        self.grad.fill(0)
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={self.value.shape}, dtype={self.value.dtype})"
+
+
+class Module:
+    """Base class of layers, activations and containers.
+
+    Subclasses implement :meth:`forward` and :meth:`backward`. Parameters and
+    sub-modules stored as attributes are found by :meth:`named_parameters`.
+    """
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    # -- parameters -----------------------------------------------------------
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs, e.g. ``("0.weight", p)``."""
+        for name, attr in vars(self).items():
+            if isinstance(attr, Parameter):
+                yield prefix + name, attr
+            elif isinstance(attr, Module):
+                yield from attr.named_parameters(prefix + name + ".")
+
+    def parameters(self) -> list[Parameter]:
+        """All trainable parameters, in a fixed order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to zero."""
+        for p in self.parameters():
+            p.grad.fill(0)
+
+    def num_parameters(self) -> int:
+        """The number of trainable scalars."""
+        return sum(p.value.size for p in self.parameters())
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (used by layers that behave differently, such as RReLU)."""
+        self.training = mode
+        for attr in vars(self).values():
+            if isinstance(attr, Module):
+                attr.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode."""
+        return self.train(False)
+
+    training: bool = True
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+    # -- helpers for subclasses ----------------------------------------------
+    def _cached(self, value: object) -> np.ndarray:
+        """Raise a clear error when ``backward`` comes before ``forward``."""
+        if value is None:
+            raise RuntimeError(
+                f"{self!r}: backward() called before forward(); run a forward pass first"
+            )
+        return value  # type: ignore[return-value]
+
+    def _check_grad(self, grad_out: np.ndarray, expected: tuple[int, ...]) -> None:
+        if grad_out.shape != expected:
+            raise ValueError(
+                f"{self!r}: backward() got grad_out of shape {grad_out.shape}, "
+                f"but the forward output had shape {expected}"
+            )
+
+
+class Sequential(Module):
+    """A chain of modules: ``Sequential(Linear(2, 4), ReLU(), Linear(4, 1))``.
+
+    ``forward`` applies them in order; ``backward`` sends the gradient through
+    them in reverse order. Parameters are named by position: ``"0.weight"``.
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(
+                    f"Sequential: argument {i} is {type(m).__name__}, not a Module "
+                    "(did you pass a class instead of an instance, e.g. ReLU instead of ReLU()?)"
+                )
+        self.layers: list[Module] = list(modules)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        for layer in reversed(self.layers):
+            grad_out = layer.backward(grad_out)
+        return grad_out
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        for i, layer in enumerate(self.layers):
+            yield from layer.named_parameters(f"{prefix}{i}.")
+
+    def train(self, mode: bool = True) -> Module:
+        self.training = mode
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def __getitem__(self, i: int) -> Module:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Sequential(\n{inner}\n)"

@@ -1,0 +1,81 @@
+"""Stochastic gradient descent with momentum, L2 weight decay and L1.
+
+Chapter *L2 regularization as MAP* derives weight decay as the gradient of a
+Gaussian prior on the weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from .module import Parameter
+
+__all__ = ["SGD"]
+
+
+class SGD:
+    r"""Gradient descent on a list of :class:`~nnbook.Parameter`.
+
+    With learning rate :math:`\eta`, momentum :math:`\mu`, weight decay
+    :math:`\lambda` and L1 strength :math:`\lambda_1`, one :meth:`step` does
+
+    .. math::
+        g &= \nabla_w L + \lambda w + \lambda_1 \operatorname{sign}(w) \\
+        v &\leftarrow \mu v + g \\
+        w &\leftarrow w - \eta v
+
+    so that without momentum and L1, :math:`w \leftarrow (1 - \eta\lambda) w - \eta \nabla_w L`:
+    the gradient step on :math:`L + \frac{\lambda}{2}\lVert w\rVert^2`. Weight decay and
+    L1 apply to weights only (parameters with ``decay=True``), never to biases.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Parameter],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        l1: float = 0.0,
+    ) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("SGD: got an empty parameter list (did you pass model.parameters()?)")
+        for p in self.params:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"SGD: expected Parameters, got {type(p).__name__} (pass model.parameters())")
+        for name, v in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay), ("l1", l1)):
+            if not np.isfinite(v) or v < 0:
+                raise ValueError(f"SGD: {name} must be a finite number >= 0, got {v!r}")
+        if momentum >= 1:
+            raise ValueError(f"SGD: momentum must be < 1, got {momentum!r}")
+        self.lr, self.momentum, self.weight_decay, self.l1 = float(lr), float(momentum), float(weight_decay), float(l1)
+        self._velocity = [np.zeros_like(p.value) for p in self.params] if momentum else None
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to zero."""
+        for p in self.params:
+            p.grad.fill(0)
+
+    def step(self) -> None:
+        """Update every parameter in place."""
+        lr, mu, wd, l1 = self.lr, self.momentum, self.weight_decay, self.l1
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if p.decay and (wd or l1):
+                g = g + wd * p.value if wd else g.copy()
+                if l1:
+                    g += l1 * np.sign(p.value)
+            if mu:
+                v = self._velocity[i]  # type: ignore[index]
+                v *= mu
+                v += g
+                g = v
+            p.value -= lr * g
+
+    def __repr__(self) -> str:
+        return (
+            f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay}"
+            + (f", l1={self.l1}" if self.l1 else "") + ")"
+        )

@@ -1,0 +1,123 @@
+"""Plotting helpers shared by the chapters (matplotlib is imported lazily)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .losses import Loss
+from .module import Module
+
+__all__ = ["grid", "decision_surface", "plot_decision_boundary", "plot_history", "plot_activations", "CLASS_COLORS"]
+
+#: colours of classes 0, 1, 2, ... in every figure of the book
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def grid(X: np.ndarray, resolution: int = 150, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A ``resolution x resolution`` grid covering the 2-D points ``X``: ``(xx, yy, points)``."""
+    X = np.asarray(X)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    return xx, yy, np.c_[xx.ravel(), yy.ravel()]
+
+
+def decision_surface(model: Module | Callable[[np.ndarray], np.ndarray], points: np.ndarray, loss: Loss | None = None) -> np.ndarray:
+    """The model's output on ``points``, as class-1 probability (binary) or class labels (multiclass)."""
+    forward = model.forward if isinstance(model, Module) else model
+    out = np.asarray(forward(points))
+    from .functional import sigmoid
+
+    if out.ndim == 2 and out.shape[1] > 1:
+        return np.argmax(out, axis=1).astype(float)
+    out = out.reshape(-1)
+    if loss is not None and type(loss).__name__ == "BCEWithLogitsLoss":
+        return sigmoid(out)
+    return out
+
+
+def plot_decision_boundary(
+    model: Module | Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    loss: Loss | None = None,
+    ax: Any = None,
+    resolution: int = 150,
+    title: str | None = None,
+) -> Any:
+    """Shade the plane by the model's prediction and scatter the labelled points.
+
+    For one output, the shading is the output itself (a probability, or a
+    logit turned into one when ``loss`` is :class:`~nnbook.BCEWithLogitsLoss`)
+    and the boundary is its 0.5 contour; for several outputs, the argmax class.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    xx, yy, pts = grid(X, resolution)
+    zz = decision_surface(model, pts, loss).reshape(xx.shape)
+    y = np.asarray(y).reshape(-1)
+    k = int(max(y.max() + 1, 2))
+    if k == 2:
+        ax.contourf(xx, yy, zz, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35, vmin=0, vmax=1)
+        ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=1.2)
+    else:
+        cmap = ListedColormap(CLASS_COLORS[:k])
+        ax.contourf(xx, yy, zz, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.3)
+    for c in range(k):
+        m = y == c
+        ax.scatter(X[m, 0], X[m, 1], s=14, c=CLASS_COLORS[c % len(CLASS_COLORS)], edgecolors="k", linewidths=0.3, label=f"class {c}")
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_history(history: dict[str, list[float]], *, ax: Any = None, keys: Sequence[str] | None = None, logy: bool = False) -> Any:
+    """Curves of a :func:`~nnbook.fit` history against the epoch."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    keys = keys or [k for k in ("loss", "val_loss") if k in history]
+    for k in keys:
+        ax.plot(np.arange(1, len(history[k]) + 1), history[k], label=k)
+    ax.set_xlabel("epoch")
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def plot_activations(modules: Sequence[Module], *, z: np.ndarray | None = None, axes: Any = None) -> Any:
+    """Plot each elementwise activation and its derivative (by backprop through the module) over ``z``."""
+    import matplotlib.pyplot as plt
+
+    z = np.linspace(-4, 4, 401) if z is None else np.asarray(z, dtype=float)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for m in modules:
+        h = m.forward(z[None, :])
+        dh = m.backward(np.ones_like(h))
+        name = repr(m)
+        axes[0].plot(z, h[0], label=name)
+        axes[1].plot(z, dh[0], label=name)
+    axes[0].set_title("$g(z)$")
+    axes[1].set_title("$g'(z)$")
+    for a in axes:
+        a.axhline(0, color="0.7", lw=0.6)
+        a.axvline(0, color="0.7", lw=0.6)
+        a.set_xlabel("$z$")
+    axes[0].legend(fontsize=8)
+    return axes
