@@ -10,10 +10,36 @@ import numpy as np
 from .losses import Loss
 from .module import Module
 
-__all__ = ["grid", "decision_surface", "plot_decision_boundary", "plot_history", "plot_activations", "CLASS_COLORS"]
+__all__ = ["setup", "grid", "decision_surface", "plot_decision_boundary", "plot_history", "plot_activations", "CLASS_COLORS"]
 
 #: colours of classes 0, 1, 2, ... in every figure of the book
 CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def setup() -> None:
+    """The book's notebook settings: PNG figures of a fixed size and resolution,
+    and NumPy printing with 4 significant decimals, so outputs are the same on
+    every run (nbval compares them)."""
+    import matplotlib as mpl
+
+    np.set_printoptions(precision=4, suppress=True)
+    mpl.rcParams.update({
+        "figure.figsize": (6.0, 3.6),
+        "figure.dpi": 80,
+        "savefig.dpi": 80,
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "nnbook",
+    })
+    try:  # inline backend: PNG only, so every figure is stored the same way
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is not None:
+            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def grid(X: np.ndarray, resolution: int = 150, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
