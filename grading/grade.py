@@ -1,0 +1,138 @@
+"""Autograde a folder of submitted chapters and write the grade tables (``make grade``).
+
+    python -m grading.grade SUBMISSIONS [--out _build/grades] [--course _build/grading]
+                            [--timeout 60] [--feedback]
+
+Layout of ``SUBMISSIONS``: one folder a student, named by the student id, with
+the chapter notebooks under their book names::
+
+    SUBMISSIONS/
+        alice/01_neuron_to_logistic_regression.ipynb
+        alice/02_xor.ipynb
+        bob/01_neuron_to_logistic_regression.ipynb
+
+(nbgrader's own layout, ``SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb``,
+is accepted too.) Notebooks with other names are reported and skipped.
+
+This builds a fresh nbgrader course in ``--course`` from ``book/`` (one
+assignment a chapter), copies the submissions into ``submitted/``, runs
+``nbgrader autograde`` (test cells restored from the book, every cell limited
+to ``--timeout`` seconds) and writes, in ``--out``:
+
+``grades.csv``
+    ``nbgrader export``: one row per student and chapter (every chapter with
+    exercises; a chapter not submitted scores 0): ``assignment`` (the
+    chapter), ``student_id``, ``raw_score``, ``score``, ``max_score``, ...
+``exercises.csv``
+    one row per student, chapter and exercise: ``student_id``, ``chapter``,
+    ``exercise`` (the solution cell's grade id), ``kind`` (code or
+    conceptual), ``score``, ``max_score``.
+
+The graded notebooks, with every check's PASS/FAIL line and hint, are in
+``--course``/autograded/<student>/<chapter>/; with ``--feedback`` nbgrader also
+writes HTML feedback to ``--course``/feedback/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grading.course import BOOK, ROOT, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
+
+
+def find_submissions(folder: Path, chapters: set[str]) -> tuple[dict[tuple[str, str], Path], list[Path]]:
+    """``{(student, chapter): notebook}`` in ``folder``, and the notebooks that match no chapter."""
+    found: dict[tuple[str, str], Path] = {}
+    unknown: list[Path] = []
+    for student_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for nb in sorted(student_dir.rglob("*.ipynb")):
+            if ".ipynb_checkpoints" in nb.parts:
+                continue
+            rel = nb.relative_to(student_dir).parts
+            flat = len(rel) == 1
+            nested = len(rel) == 2 and rel[0] == nb.stem
+            if nb.stem in chapters and (flat or nested):
+                if (student_dir.name, nb.stem) in found:
+                    unknown.append(nb)  # both layouts at once: keep the flat one
+                    continue
+                found[(student_dir.name, nb.stem)] = nb
+            else:
+                unknown.append(nb)
+    return found, unknown
+
+
+def exercise_rows(course: Course, chapters: dict[str, object]) -> list[dict]:
+    """One row per autograded (student, chapter, exercise)."""
+    rows = []
+    for (student, name), grades in sorted(course.scores().items()):
+        chapter = chapters[name]
+        for ex in chapter.exercises:
+            if not ex.graded:
+                continue
+            scores = [grades.get(g, (None, 0.0)) for g in ex.graded_ids]
+            score = None if any(s is None for s, _ in scores) else sum(s for s, _ in scores)
+            rows.append({"student_id": student, "chapter": name, "exercise": ex.grade_id, "kind": ex.kind,
+                         "score": "" if score is None else f"{score:g}", "max_score": f"{ex.points:g}"})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("submissions", type=Path, help="folder of <student_id>/<chapter>.ipynb")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "grades", help="where the CSV tables go")
+    parser.add_argument("--course", type=Path, default=ROOT / "_build" / "grading", help="the nbgrader course directory (rebuilt)")
+    parser.add_argument("--book", type=Path, default=BOOK, help="the folder of chapter notebooks (the nbgrader source)")
+    parser.add_argument("--timeout", type=int, default=None, help="seconds a cell may run (default: nbgrader_config.py, 60)")
+    parser.add_argument("--feedback", action="store_true", help="also write HTML feedback for every submission")
+    args = parser.parse_args(argv)
+
+    if not args.submissions.is_dir():
+        parser.error(f"{args.submissions} is not a folder")
+    chapters = {p.stem: read_chapter(p) for p in chapter_paths(args.book)}
+    graded = {name: ch for name, ch in chapters.items() if ch.points > 0}
+    if not graded:
+        print(f"no chapter in {args.book} has graded exercises", file=sys.stderr)
+        return 1
+    found, unknown = find_submissions(args.submissions, set(graded))
+    for nb in unknown:
+        print(f"skipped (not <student>/<chapter>.ipynb for a chapter with exercises): {nb}", file=sys.stderr)
+    if not found:
+        print(f"no submissions found in {args.submissions}", file=sys.stderr)
+        return 1
+
+    course = Course.create(args.course, [ch.path for ch in graded.values()])
+    for (student, name), nb in found.items():
+        course.submit(student, name, nb)
+    students = sorted({s for s, _ in found})
+    print(f"autograding {len(found)} notebooks of {len(students)} students ({len(graded)} chapters) ...", flush=True)
+    proc = course.autograde(timeout=args.timeout, check=False)
+    failed = proc.returncode != 0
+    if failed:
+        errors = [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line]
+        print("nbgrader reported errors (those notebooks may be missing from the tables):", file=sys.stderr)
+        print("\n".join(errors[-30:]), file=sys.stderr)
+
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    course.export(out / "grades.csv")
+    rows = exercise_rows(course, graded)
+    with open(out / "exercises.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["student_id", "chapter", "exercise", "kind", "score", "max_score"])
+        writer.writeheader()
+        writer.writerows(rows)
+    if args.feedback:
+        nbgrader(["generate_feedback", "*", "--force"], cwd=course.root)
+        print(f"feedback: {course.root / 'feedback'}")
+    print(f"grades: {out / 'grades.csv'} (student x chapter), {out / 'exercises.csv'} (student x exercise)")
+    print(f"graded notebooks: {course.root / 'autograded'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

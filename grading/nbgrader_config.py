@@ -1,0 +1,35 @@
+"""nbgrader configuration of the nnbook course.
+
+`make student` and `make grade` copy this file into the course directory they
+build (``_build/nbgrader``, ``_build/grading``), where nbgrader reads it; an
+instructor running an nbgrader course from the book can use it as is.
+
+Environment variables (set by the Makefile from ``TIMEOUT=...``):
+
+NNBOOK_CELL_TIMEOUT
+    Seconds one cell may run during autograding (default 60). A chapter runs
+    in under 30 s in total, so only a submission that hangs (an endless loop,
+    a training loop that never converges) reaches it: nbgrader then interrupts
+    the kernel, records a ``CellTimeoutError`` in that cell, and goes on with
+    the next cell, so only the exercise that hangs loses its points.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "nnbook"
+
+# -- student edition (nbgrader generate_assignment) ------------------------------
+# What replaces the code between ### BEGIN SOLUTION and ### END SOLUTION.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# -- autograding ------------------------------------------------------------------
+c.Execute.timeout = int(os.environ.get("NNBOOK_CELL_TIMEOUT", "60"))
+c.Execute.interrupt_on_timeout = True
+# Test cells are restored from the source (OverwriteCells, on by default), so an
+# edited test does not count; a deleted test cell is put back and run as well.
+# Note that nbgrader gives a test cell zero when it prints to stderr (e.g. a
+# warning), not only when it raises: the reference solutions must stay quiet.
+c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,439 @@
+"""The book's exercises as an nbgrader course (grading/).
+
+Chapters and exercises are discovered from ``book/NN_slug.ipynb``, so a chapter
+added later is covered without editing this file (a chapter without exercises
+yet fails the rules below, on purpose). ``tests/grading/fixture/fixture.ipynb``
+is a small chapter of our own in the same format, always graded along with the
+book: the submissions that hang, raise or tamper with the tests run on it.
+
+The nbgrader pipeline runs once per module (fixture ``graded``):
+``nbgrader generate_assignment`` on every chapter (the student edition), then
+``nbgrader autograde`` on these submissions of every chapter:
+
+``reference``          the chapter as it is (must score full marks)
+``released``           the student edition as released (must score zero)
+``wrong-<grade_id>``   the chapter with one solution cell replaced by
+                       ``tests/grading/<chapter>/<grade_id>.py``, a common
+                       mistake (must lose exactly that exercise's points)
+``always-equal``       every solution returns an object whose ``__eq__`` is
+                       always True (must lose every point)
+
+and, on the fixture chapter with a short cell timeout, ``loop`` (an endless
+loop), ``raises`` (a solution cell that raises) and ``tamper`` (a test cell
+replaced by ``pass``, another deleted).
+
+The batches run in up to ``NNBOOK_GRADING_JOBS`` (default 2) nbgrader processes
+at once, each in its own copy of the course directory.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grading import course as gc  # noqa: E402
+from grading import student as student_edition  # noqa: E402
+
+WRONG = ROOT / "tests" / "grading"
+FIXTURE = WRONG / "fixture" / "fixture.ipynb"
+BOOK_CHAPTERS = gc.chapter_paths()
+CHAPTERS = {p.stem: gc.read_chapter(p) for p in [*BOOK_CHAPTERS, FIXTURE]}
+BOOK_NAMES = [p.stem for p in BOOK_CHAPTERS]
+ALL_NAMES = list(CHAPTERS)
+JOBS = max(1, int(os.environ.get("NNBOOK_GRADING_JOBS", "2")))
+ADVERSARIAL_TIMEOUT = 5  # seconds a cell may run in the fixture's adversarial batch
+
+GRADED_EXERCISES = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.exercises if ex.graded]
+CONCEPTUAL = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.exercises if ex.kind == "conceptual"]
+
+
+def wrong_file(chapter: str, grade_id: str) -> Path:
+    return WRONG / chapter / f"{grade_id}.py"
+
+
+def ids(pairs):
+    return [f"{a}:{b}" for a, b in pairs]
+
+
+# -- submissions made from the source ----------------------------------------------------
+
+ALWAYS_EQUAL = '''\
+class _AlwaysEqual:
+    """Equal to everything: a submission that would pass any `==` test."""
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    __hash__ = object.__hash__
+    def __repr__(self):
+        return "_AlwaysEqual()"
+'''
+
+
+def always_equal_source(source: str) -> str:
+    """The solution cell with every answer replaced by an object equal to everything."""
+    solution = gc.region(source, gc.BEGIN_SOLUTION, gc.END_SOLUTION) or ""
+    if gc.solution_is_indented(source):  # inside a function or method: return the object
+        body = "return _AlwaysEqual()"
+    else:  # at the top level: every function defined returns it, every name assigned holds it
+        lines = []
+        for node in ast.parse(solution).body:
+            if isinstance(node, ast.FunctionDef):
+                lines.append(f"def {node.name}(*args, **kwargs):\n    return _AlwaysEqual()")
+        lines += [f"{n} = _AlwaysEqual()" for n in gc.assigned_names(solution)
+                  if not any(line.startswith(f"def {n}(") for line in lines)]
+        body = "\n".join(lines) or "pass"
+    return ALWAYS_EQUAL + "\n" + gc.replace_solution(source, body)
+
+
+def first_graded_exercise(chapter: str, kind: str = "code") -> gc.Exercise:
+    return next(e for e in CHAPTERS[chapter].exercises if e.graded and e.kind == kind)
+
+
+def fixture_adversarial() -> dict[str, nbformat.NotebookNode]:
+    ch = CHAPTERS["fixture"]
+    ex1, ex2, ex3 = ch.exercises
+    loop = gc.with_cell_source(ch.nb, ex1.grade_id, gc.replace_solution(ex1.source, "while True:\n    pass"))
+    raises = gc.with_cell_source(ch.nb, ex2.grade_id, 'raise RuntimeError("a bug at the top of the cell")\n' + ex2.source)
+    tamper = gc.with_cell_source(ch.nb, ex1.grade_id, wrong_file("fixture", ex1.grade_id).read_text())
+    tamper = gc.with_cell_source(tamper, ex1.tests[0].grade_id, "pass")
+    tamper = gc.without_cell(tamper, ex3.tests[0].grade_id)
+    return {"loop": loop, "raises": raises, "tamper": tamper}
+
+
+@dataclass
+class Graded:
+    courses: dict[str, gc.Course]  # student -> the course copy that graded them
+    scores: dict[tuple[str, str], dict[str, tuple[float | None, float]]]
+    release: dict[str, Path]
+    student_dir: Path
+    seconds: dict[str, float]
+
+    def autograded(self, student: str, chapter: str) -> nbformat.NotebookNode:
+        return nbformat.read(self.courses[student].autograded(student, chapter), as_version=4)
+
+
+def _batches(submissions: dict[tuple[str, str], object], n: int) -> list[dict]:
+    """Split by student into ``n`` batches of about the same number of notebooks."""
+    by_student: dict[str, list] = {}
+    for (student, chapter), nb in submissions.items():
+        by_student.setdefault(student, []).append((chapter, nb))
+    batches: list[dict] = [{} for _ in range(n)]
+    for student, items in sorted(by_student.items(), key=lambda kv: -len(kv[1])):
+        smallest = min(batches, key=lambda b: sum(len(v) for v in b.values()))
+        smallest[student] = items
+    return [b for b in batches if b]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Graded:
+    tmp = tmp_path_factory.mktemp("grading")
+    base = student_edition.build(tmp / "student", tmp / "course", [*BOOK_CHAPTERS, FIXTURE])
+
+    submissions: dict[tuple[str, str], object] = {}
+    for name, ch in CHAPTERS.items():
+        if not ch.exercises:
+            continue
+        submissions[("reference", name)] = ch.path
+        submissions[("released", name)] = base.release(name)
+        always = ch.nb
+        for ex in ch.exercises:
+            if ex.cell_type == "code" and ex.solution is not None:
+                always = gc.with_cell_source(always, ex.grade_id, always_equal_source(ex.source))
+            wrong = wrong_file(name, ex.grade_id)
+            if ex.graded and wrong.exists():
+                submissions[(f"wrong-{ex.grade_id}", name)] = gc.with_cell_source(ch.nb, ex.grade_id, wrong.read_text())
+        submissions[("always-equal", name)] = always
+
+    jobs = [(batch, None) for batch in _batches(submissions, JOBS)]
+    jobs.append(({s: [("fixture", nb)] for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
+
+    def run(i: int, batch: dict, timeout: int | None):
+        course = base.clone(tmp / f"course-{i}")
+        for student, items in batch.items():
+            for chapter, nb in items:
+                course.submit(student, chapter, nb)
+        t0 = time.perf_counter()
+        course.autograde(timeout=timeout)
+        return course, batch, time.perf_counter() - t0
+
+    courses: dict[str, gc.Course] = {}
+    scores: dict = {}
+    seconds: dict[str, float] = {}
+    with ThreadPoolExecutor(max_workers=JOBS) as pool:
+        for course, batch, dt in pool.map(lambda a: run(*a), [(i, b, t) for i, (b, t) in enumerate(jobs)]):
+            scores.update(course.scores())
+            for student in batch:
+                courses[student] = course
+                seconds[student] = dt
+    return Graded(courses=courses, scores=scores, release={n: base.release(n) for n in CHAPTERS},
+                  student_dir=tmp / "student", seconds=seconds)
+
+
+def points(graded: Graded, student: str, chapter: str) -> dict[str, tuple[float | None, float]]:
+    assert (student, chapter) in graded.scores, f"{student} was not graded on {chapter}"
+    return graded.scores[(student, chapter)]
+
+
+def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return nb.cells[gc.find_cell(nb, grade_id)]
+
+
+def output_text(c: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in c.get("outputs", []) if o.output_type == "stream")
+
+
+def errors(c: nbformat.NotebookNode) -> list[str]:
+    return [o.ename for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+# -- the rules every chapter follows (static) --------------------------------------------
+
+def test_the_book_has_chapters():
+    assert BOOK_CHAPTERS, "no book/NN_slug.ipynb yet: only the fixture chapter is graded"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_chapter_has_three_exercises_two_of_them_graded_code(name):
+    ch = CHAPTERS[name]
+    kinds = [e.kind for e in ch.exercises if e.graded]
+    assert len(ch.exercises) >= 3, f"{name}: {len(ch.exercises)} exercises (solution cells), at least 3 wanted"
+    assert kinds.count("code") >= 2, f"{name}: {kinds.count('code')} graded code exercises, at least 2 wanted"
+
+
+def test_grade_ids_are_unique_across_the_book():
+    seen: dict[str, str] = {}
+    for name, ch in CHAPTERS.items():
+        for gid in ch.grade_ids:
+            assert gid not in seen, f"grade_id {gid!r} in {name} is already used in {seen[gid]}"
+            seen[gid] = name
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_every_graded_cell_has_points_and_an_id(name):
+    for c in CHAPTERS[name].nb.cells:
+        meta = gc.nbgrader_meta(c)
+        if meta.get("grade") or meta.get("solution"):
+            assert meta.get("grade_id"), f"{name}: an nbgrader cell without grade_id:\n{c.source[:200]}"
+        if meta.get("grade"):
+            assert float(meta.get("points") or 0) > 0, f"{name}: graded cell {meta['grade_id']} has no points"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_every_exercise_has_visible_and_hidden_tests(name):
+    ch = CHAPTERS[name]
+    assert not ch.orphan_tests, f"{name}: test cells before any solution cell: {[t.grade_id for t in ch.orphan_tests]}"
+    for ex in ch.exercises:
+        assert ex.tests, f"{name}: exercise {ex.grade_id} has no test cell after it"
+        assert any(t.has_visible_tests for t in ex.tests), f"{name}: {ex.grade_id} has no visible tests"
+        assert any(t.has_hidden_tests for t in ex.tests), f"{name}: {ex.grade_id} has no {gc.BEGIN_HIDDEN} block"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_every_solution_cell_has_begin_and_end_solution(name):
+    for ex in CHAPTERS[name].exercises:
+        assert ex.solution is not None and ex.solution.strip(), \
+            f"{name}: {ex.grade_id} needs one {gc.BEGIN_SOLUTION} ... {gc.END_SOLUTION} region with the solution"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_solutions_are_behind_a_toggle_in_the_html_book(name):
+    for c in CHAPTERS[name].nb.cells:
+        if gc.nbgrader_meta(c).get("solution"):
+            assert "hide-input" in c.metadata.get("tags", []), \
+                f"{name}: solution cell {gc.nbgrader_meta(c)['grade_id']} needs the hide-input tag"
+
+
+@pytest.mark.parametrize("chapter,grade_id", GRADED_EXERCISES, ids=ids(GRADED_EXERCISES))
+def test_every_graded_exercise_has_a_wrong_submission(chapter, grade_id):
+    path = wrong_file(chapter, grade_id)
+    assert path.exists(), f"missing {path.relative_to(ROOT)}: the source of the solution cell with a common mistake"
+    wrong = path.read_text()
+    ast.parse(wrong)
+    ex = CHAPTERS[chapter].exercise(grade_id)
+    assert wrong.strip() != ex.source.strip(), f"{path.name} is the reference solution"
+    assert "NotImplementedError" not in wrong, f"{path.name} should be an attempt with a mistake, not the stub"
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_NAMES if (WRONG / n).is_dir()])
+def test_no_wrong_submission_for_an_exercise_that_is_gone(name):
+    known = {e.grade_id for e in CHAPTERS[name].exercises}
+    stale = [p.name for p in (WRONG / name).glob("*.py") if p.stem not in known]
+    assert not stale, f"tests/grading/{name}/ holds submissions for unknown exercises: {stale}"
+
+
+def test_nbgrader_config_stops_hanging_cells():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader(gc.CONFIG.name, path=str(gc.CONFIG.parent)).load_config()
+    assert 0 < cfg.Execute.timeout <= 600
+    assert cfg.Execute.interrupt_on_timeout is True
+    assert "NotImplementedError" in cfg.ClearSolutions.code_stub["python"]
+
+
+# -- the nbgrader pipeline -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_reference_solutions_score_full_marks(graded, name):
+    if not CHAPTERS[name].exercises:
+        pytest.fail(f"{name} has no exercises")
+    got = points(graded, "reference", name)
+    assert set(got) == set(CHAPTERS[name].graded_ids)
+    lost = {g: s for g, s in got.items() if s[0] != s[1]}
+    assert not lost, f"{name}: the reference solutions lose points in {lost}"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_student_edition_as_released_scores_zero(graded, name):
+    if not CHAPTERS[name].exercises:
+        pytest.fail(f"{name} has no exercises")
+    got = points(graded, "released", name)
+    scored = {g: s for g, s in got.items() if s[0] != 0}
+    assert not scored, f"{name}: the student edition scores without any work in {scored}"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_student_edition_has_no_solutions_and_no_hidden_tests(graded, name):
+    ch = CHAPTERS[name]
+    released = nbformat.read(graded.release[name], as_version=4)
+    text = "\n".join(c.source for c in released.cells)
+    for marker in (gc.BEGIN_SOLUTION, gc.END_SOLUTION, gc.BEGIN_HIDDEN, gc.END_HIDDEN):
+        assert marker not in text, f"{name}: {marker!r} left in the student edition"
+    # every line that only the solutions / hidden tests contain must be gone
+    secret_blocks = [e.solution for e in ch.exercises if e.solution] + \
+                    [t.hidden for e in ch.exercises for t in e.tests if t.hidden]
+    secret_cells = {e.index for e in ch.exercises} | {t.index for e in ch.exercises for t in e.tests}
+    public = {line.strip() for i, c in enumerate(ch.nb.cells) if i not in secret_cells for line in c.source.splitlines()}
+    for e in ch.exercises:  # the parts of exercise cells outside the secret regions are public too
+        public |= {line.strip() for line in gc.replace_solution(e.source, "").splitlines()} if e.solution is not None else set()
+        for t in e.tests:
+            public |= {line.strip() for line in t.visible.splitlines()}
+    released_lines = {line.strip() for line in text.splitlines()}
+    for block in secret_blocks:
+        leaked = [line for line in block.splitlines()
+                  if line.strip() and line.strip() not in public and line.strip() in released_lines]
+        assert not leaked, f"{name}: the student edition contains solution or hidden-test lines: {leaked}"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_student_edition_has_no_outputs_and_runs_up_to_the_exercises(graded, name):
+    released = nbformat.read(graded.student_dir / f"{name}.ipynb", as_version=4)
+    assert "widgets" not in released.metadata
+    for c in released.cells:
+        if c.cell_type == "code":
+            assert c.outputs == [] and c.execution_count is None, f"{name}: output left in\n{c.source[:200]}"
+    # executed as released (by the autograder): nothing fails before the first exercise
+    if CHAPTERS[name].exercises:
+        ran = graded.autograded("released", name)
+        first = min(e.index for e in CHAPTERS[name].exercises)
+        failing = [c.source[:120] for c in ran.cells[:first] if c.cell_type == "code" and errors(c)]
+        assert not failing, f"{name}: the student edition fails before the exercises in {failing}"
+
+
+def test_student_edition_is_an_installable_binder_folder(graded):
+    out = graded.student_dir
+    for f in ["requirements.txt", "runtime.txt", "pyproject.toml", "README.md", "src/nnbook/__init__.py",
+              "src/nnbook/exercises/__init__.py"]:
+        assert (out / f).exists(), f"the student edition lacks {f}"
+    assert "-e ." in (out / "requirements.txt").read_text().split("\n")
+    assert sorted(p.stem for p in out.glob("*.ipynb")) == sorted(ALL_NAMES)
+    assert not list(out.rglob("__pycache__"))
+
+
+@pytest.mark.parametrize("chapter,grade_id", GRADED_EXERCISES, ids=ids(GRADED_EXERCISES))
+def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, grade_id):
+    if not wrong_file(chapter, grade_id).exists():
+        pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
+    ex = CHAPTERS[chapter].exercise(grade_id)
+    got = points(graded, f"wrong-{grade_id}", chapter)
+    for gid, (score, max_score) in got.items():
+        if gid in ex.graded_ids:
+            assert score == 0, f"the wrong {grade_id} still scores {score}/{max_score} in {gid}"
+        else:
+            assert score == max_score, f"the wrong {grade_id} also loses points in {gid}: {score}/{max_score}"
+
+
+@pytest.mark.parametrize("chapter,grade_id", GRADED_EXERCISES, ids=ids(GRADED_EXERCISES))
+def test_a_failed_check_shows_its_hint_and_raises_assertion_error(graded, chapter, grade_id):
+    if not wrong_file(chapter, grade_id).exists():
+        pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
+    nb = graded.autograded(f"wrong-{grade_id}", chapter)
+    ex = CHAPTERS[chapter].exercise(grade_id)
+    failed = [cell(nb, t.grade_id) for t in ex.tests if errors(cell(nb, t.grade_id))]
+    assert failed, f"no test cell of {grade_id} failed"
+    for c in failed:
+        assert errors(c) == ["AssertionError"], f"the test cell fails with {errors(c)}, not a failed check"
+        text = output_text(c)
+        assert "FAIL  " in text and "hint: " in text, f"no FAIL line with a hint in the output:\n{text}"
+
+
+@pytest.mark.parametrize("chapter,grade_id", CONCEPTUAL, ids=ids(CONCEPTUAL))
+def test_a_wrong_conceptual_answer_loses_its_points(graded, chapter, grade_id):
+    ex = CHAPTERS[chapter].exercise(grade_id)
+    got = points(graded, f"wrong-{grade_id}", chapter)
+    assert all(got[g][0] == 0 for g in ex.graded_ids)
+    # the visible test checks a fingerprint: the right answer is not spelled out in it
+    answers = [node.value.value for node in ast.walk(ast.parse(ex.solution or ""))
+               if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)]
+    released = nbformat.read(graded.release[chapter], as_version=4)
+    for t in ex.tests:
+        shown = cell(released, t.grade_id).source
+        assert ".answer(" in shown or not t.has_visible_tests
+        for a in answers:
+            assert repr(a) not in shown and f'"{a}"' not in shown, f"the test cell {t.grade_id} shows the answer {a!r}"
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_an_object_equal_to_everything_scores_zero(graded, name):
+    if not CHAPTERS[name].exercises:
+        pytest.fail(f"{name} has no exercises")
+    got = points(graded, "always-equal", name)
+    scored = {g: s for g, s in got.items() if s[0] != 0}
+    assert not scored, f"{name}: returning an object whose __eq__ is always True scores in {scored}"
+
+
+# -- submissions that hang, raise, or edit the tests (on the fixture chapter) -------------------
+
+def test_an_endless_loop_is_stopped_by_the_timeout_and_loses_only_its_exercise(graded):
+    ex1, ex2, ex3 = CHAPTERS["fixture"].exercises
+    got = points(graded, "loop", "fixture")
+    assert got[ex1.tests[0].grade_id][0] == 0
+    assert got[ex2.tests[0].grade_id] == (2.0, 2.0) and got[ex3.tests[0].grade_id] == (1.0, 1.0)
+    c = cell(graded.autograded("loop", "fixture"), ex1.tests[0].grade_id)
+    assert "CellTimeoutError" in errors(c), errors(c)
+    # the whole batch (three notebooks, one timeout) took far less than a hang would
+    assert graded.seconds["loop"] < 300
+
+
+def test_a_solution_cell_that_raises_loses_only_its_exercise(graded):
+    ex1, ex2, ex3 = CHAPTERS["fixture"].exercises
+    got = points(graded, "raises", "fixture")
+    assert got[ex2.tests[0].grade_id][0] == 0
+    assert got[ex1.tests[0].grade_id] == (2.0, 2.0) and got[ex3.tests[0].grade_id] == (1.0, 1.0)
+    nb = graded.autograded("raises", "fixture")
+    assert errors(cell(nb, ex2.grade_id)) == ["RuntimeError"]
+    assert "NameError" in output_text(cell(nb, ex2.tests[0].grade_id))  # the hint names the missing function
+
+
+def test_edited_or_deleted_test_cells_are_restored_from_the_source(graded):
+    ex1, ex2, ex3 = CHAPTERS["fixture"].exercises
+    got = points(graded, "tamper", "fixture")
+    # ex1: wrong solution, its tests replaced by `pass`: graded by the original tests
+    assert got[ex1.tests[0].grade_id][0] == 0
+    nb = graded.autograded("tamper", "fixture")
+    assert cell(nb, ex1.tests[0].grade_id).source == ex1.tests[0].source
+    # ex3: right answer, its test cell deleted: put back, run, full marks
+    assert got[ex3.tests[0].grade_id] == (1.0, 1.0)
+    assert ex3.tests[0].source.splitlines()[-1] in cell(nb, ex3.tests[0].grade_id).source
+    assert got[ex2.tests[0].grade_id] == (2.0, 2.0)
