@@ -16,7 +16,10 @@ shows a single output that carries two versions of the figure:
     its custom widget manager) show this one when a kernel is running.
 
 The HTML book ranks ``text/html`` first (``nb_mime_priority_overrides`` in
-``_config.yml``), so its readers get the player.
+``_config.yml``), so its readers get the player. A notebook opened without
+running it shows the player too where its outputs are not trusted (JupyterLab
+then hides the widget view and strips the player's script, leaving the first
+frame); once the cell runs, the live widgets take over.
 
 >>> import numpy as np, matplotlib.pyplot as plt
 >>> def draw(w):
@@ -546,6 +549,7 @@ def interactive(draw: Callable[..., Any], title: str | None = None, **params: Se
         exactly these values (``w=np.linspace(-3, 3, 7)``, ``epoch=[0, 10,
         20]``), strings give a menu (``activation=["relu", "tanh"]``).
         ``draw`` receives Python ``int``, ``float`` or ``str`` values.
+        ``draw`` and ``title`` cannot be parameter names.
 
     Returns
     -------
