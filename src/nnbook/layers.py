@@ -34,7 +34,9 @@ def _as_input(layer: Module, x: np.ndarray, d_in: int, dtype: np.dtype) -> np.nd
 def _make(init: Any, shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any, what: str) -> np.ndarray:
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         return np.full(shape, init, dtype=dtype)
-    value = np.asarray(_init.get(init)(shape, rng), dtype=dtype)
+    # a copy: an initializer returning the caller's array (init=lambda s, r: W0) must not
+    # make the parameter an alias of W0, or of another layer built from the same W0
+    value = np.array(_init.get(init)(shape, rng), dtype=dtype)
     if value.shape != shape:
         raise ValueError(f"{what} initializer returned shape {value.shape}, expected {shape}")
     return value
@@ -145,6 +147,8 @@ class Maxout(Module):
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"Maxout: {name} must be a positive integer, got {v!r}")
         self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"Maxout: dtype must be float32 or float64, got {self.dtype}")
         self.in_features, self.out_features, self.k = int(in_features), int(out_features), int(k)
         self.weight = Parameter(_make(init, (self.k, self.in_features, self.out_features), rng, self.dtype, "Maxout weight"))
         self.bias = Parameter(np.zeros((self.k, self.out_features), dtype=self.dtype), decay=False)

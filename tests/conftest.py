@@ -1,0 +1,67 @@
+"""Shared fixtures and the hypothesis profiles of the test suite.
+
+Profiles (choose with ``pytest --hypothesis-profile=<name>``):
+
+* ``nnbook`` (default): derandomized, so every run checks the same examples
+  and a red test is reproducible; no example database is written.
+* ``explore``: fresh random examples every run and many more of them, for
+  hunting bugs locally.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+matplotlib.use("Agg")  # figures are drawn off screen, whatever the machine
+
+settings.register_profile(
+    "nnbook",
+    max_examples=40,
+    deadline=None,  # the machine is shared: no timing in tests
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore",
+    max_examples=500,
+    deadline=None,
+    derandomize=False,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("nnbook")
+
+TORCH_MISSING = (
+    "PyTorch is not installed, so the comparison with PyTorch is skipped "
+    "(install it with: .venv/bin/pip install torch==2.13.0)"
+)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fresh seeded generator for each test."""
+    return np.random.default_rng(20260214)
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """PyTorch in float64, or a skip naming the reason when it is not installed."""
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    torch.set_num_threads(1)
+    return torch
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test opened."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -1,0 +1,218 @@
+"""nnbook.exercises: the checks block, its hints, and robustness against answers that fake equality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbook.exercises import Checks, answer_hash, checks, diagnose
+
+
+class AlwaysEqual:
+    """A cheating answer: equal to everything."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __bool__(self):
+        return True
+
+
+class AlwaysEqualArray(np.ndarray):
+    """An array subclass that claims equality and answers every ufunc with True."""
+
+    def __eq__(self, other):
+        return np.ones(np.shape(other), dtype=bool)
+
+    def __array_ufunc__(self, *args, **kwargs):
+        return np.True_
+
+
+class AlwaysEqualFloat(float):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = float.__hash__
+
+
+class AlwaysEqualList(list):
+    def __eq__(self, other):
+        return True
+
+
+# -- the block ------------------------------------------------------------------------------
+
+
+def test_block_that_passes_prints_and_does_not_raise(capsys):
+    with checks("Exercise 1") as c:
+        assert c.array("double", lambda: 2 * np.array([1.0, 2.0]), [2.0, 4.0]) is True
+        assert c.scalar("half", 0.5, 0.5) is True
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["PASS  double", "PASS  half", "Exercise 1: all 2 checks passed."]
+    assert c.passed == ["double", "half"] and c.failed == []
+
+
+def test_block_with_a_failure_raises_after_running_every_check(capsys):
+    with pytest.raises(AssertionError, match="Exercise 2: 1 of 3 checks failed: wrong"):
+        with checks("Exercise 2") as c:
+            c.array("right", [1.0], [1.0])
+            c.array("wrong", [2.0], [1.0])
+            c.array("right again", [3.0], [3.0])
+    out = capsys.readouterr().out
+    assert "FAIL  wrong\n      hint: " in out
+    assert "PASS  right again" in out
+
+
+def test_student_code_that_raises_fails_its_check_only(capsys):
+    def broken():
+        return 1 / 0
+
+    with pytest.raises(AssertionError, match="1 of 2 checks failed: division"):
+        with checks("Exercise 3") as c:
+            assert c.array("division", broken, [1.0]) is False
+            assert c.array("fine", lambda: [1.0], [1.0]) is True
+    out = capsys.readouterr().out
+    assert "your code raised ZeroDivisionError: division by zero" in out
+    assert "return 1 / 0" in out
+
+
+def test_tolerances():
+    c = Checks("t")
+    assert c.array("close", [1.0 + 1e-8], [1.0])
+    assert not c.array("not close", [1.0 + 1e-4], [1.0])
+    assert c.array("loose", [1.0 + 1e-4], [1.0], rtol=1e-3)
+
+
+def test_shapes_must_match_exactly_even_when_values_broadcast():
+    c = Checks("t")
+    assert not c.array("column instead of row", np.ones((3, 1)), np.ones(3))
+    assert not c.array("scalar instead of vector", 1.0, np.ones(3))
+    assert c.failed == ["column instead of row", "scalar instead of vector"]
+
+
+def test_non_finite_answers_fail():
+    c = Checks("t")
+    assert not c.array("nan", [np.nan], [np.nan])
+    assert not c.array("inf", [np.inf], [np.inf])
+
+
+def test_custom_hints(capsys):
+    c = Checks("t")
+    c.array("string hint", [1.0], [2.0], hint="look at the bias")
+    c.array("callable hint", [1.0], [2.0], hint=lambda a, e: f"got {a[0]:g}, want {e[0]:g}")
+    c.array("callable without opinion", [1.0, 5.0], [2.0, 3.0], hint=lambda a, e: None)
+    out = capsys.readouterr().out
+    assert "hint: look at the bias" in out
+    assert "hint: got 1, want 2" in out
+    assert "hint: 2 of 2 entries differ" in out
+
+
+def test_scalar_accepts_one_number_in_any_shape():
+    c = Checks("t")
+    assert c.scalar("float", 2.0, 2.0)
+    assert c.scalar("0-d", np.float64(2.0), 2.0)
+    assert c.scalar("1 element", np.array([[2.0]]), 2.0)
+    assert not c.scalar("two numbers", np.array([2.0, 2.0]), 2.0)
+    assert not c.scalar("wrong", 3.0, 2.0)
+
+
+def test_true_needs_exactly_true():
+    c = Checks("t")
+    assert c.true("bool", True, "h")
+    assert c.true("numpy bool", np.bool_(True), "h")
+    assert not c.true("false", False, "h")
+    assert not c.true("truthy int", 1, "h")
+    assert not c.true("truthy array", np.array([True]), "h")
+    assert not c.true("thunk raising", lambda: [][0], "h")
+
+
+def test_finite():
+    c = Checks("t")
+    assert c.finite("finite", lambda: np.array([1.0, -1e300]))
+    assert not c.finite("overflow", lambda: np.array([np.inf]))
+    assert not c.finite("text", "12")
+
+
+def test_answer_and_answer_hash(capsys):
+    fp = answer_hash("Sigmoid")
+    assert fp == answer_hash("  sigmoid ") and len(fp) == 16
+    assert answer_hash({"b", "A"}) == answer_hash(["a", "B"])
+    assert answer_hash(3) != answer_hash(3.5)
+    c = Checks("t")
+    assert c.answer("word", "SIGMOID", fp)
+    assert not c.answer("wrong word", "tanh", fp, hint="think about the output range")
+    assert not c.answer("unanswered", None, fp)
+    assert not c.answer("ellipsis", ..., fp)
+    out = capsys.readouterr().out
+    assert "hint: think about the output range" in out
+    assert "hint: no answer given yet." in out
+    assert "sigmoid" not in out.lower()  # the answer is never printed
+
+
+def test_raises(capsys):
+    c = Checks("t")
+    assert c.raises("raises", lambda: int("x"), ValueError, "h")
+    assert not c.raises("does not raise", lambda: 1, ValueError, "should raise ValueError")
+    assert not c.raises("wrong exception", lambda: [][1], ValueError, "should raise ValueError")
+    out = capsys.readouterr().out
+    assert "raised IndexError: list index out of range; should raise ValueError" in out
+
+
+# -- cheating answers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cheat", [AlwaysEqual(), AlwaysEqualList([9.0, 9.0]), "1.0, 2.0", True, None, {"a": 1}])
+def test_answers_that_fake_equality_fail_array(cheat):
+    c = Checks("t")
+    assert not c.array("cheat", cheat, [1.0, 2.0])
+    assert not c.array("cheat thunk", lambda: cheat, [1.0, 2.0])
+
+
+def test_array_subclass_claiming_equality_is_judged_by_its_numbers():
+    wrong = np.zeros(3).view(AlwaysEqualArray)
+    right = np.array([1.0, 2.0, 3.0]).view(AlwaysEqualArray)
+    c = Checks("t")
+    assert not c.array("subclass with wrong numbers", wrong, [1.0, 2.0, 3.0])
+    assert c.array("subclass with right numbers", right, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("cheat", [AlwaysEqual(), AlwaysEqualFloat(1.0), np.zeros(1).view(AlwaysEqualArray)])
+def test_answers_that_fake_equality_fail_scalar_true_finite_and_answer(cheat):
+    c = Checks("t")
+    assert not c.scalar("scalar", cheat, 2.0)
+    assert not c.true("true", cheat, "h")
+    assert not c.answer("answer", cheat, answer_hash("sigmoid"))
+    if isinstance(cheat, AlwaysEqual):
+        assert not c.finite("finite", cheat)
+
+
+# -- diagnose ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "actual, expected, phrase",
+    [
+        (np.ones((3, 2)), np.ones((2, 3)), "is the transpose of the expected (2, 3): a transposed weight or a missing .T?"),
+        (np.ones((3, 1)), np.ones(3), "same numbers of entries, so check the reshape"),
+        (np.ones(3), np.ones((3, 4)), "summed over the wrong axis, or forgot to sum?"),
+        (np.ones((2, 3)), np.ones((4, 5)), "shape (2, 3), expected (4, 5)"),
+        (np.array([np.inf, 1.0]), np.array([1.0, 1.0]), "inf or nan: an overflow"),
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 3.0], [2.0, 4.0]]), "the transpose of the expected one"),
+        (np.array([1.0, -2.0]), np.array([-1.0, 2.0]), "the sign is flipped"),
+        (np.zeros(3), np.array([1.0, 0.0, 2.0]), "all zeros: a gradient that was never accumulated"),
+        (np.array([2.0, 4.0]), np.array([1.0, 2.0]), "off by a constant factor of 2 (a sum where a mean was meant"),
+        (np.array([0.25, 0.5]), np.array([1.0, 2.0]), "off by a constant factor of 0.25 (a mean where a sum was meant"),
+        (np.array([1.5, 3.0]), np.array([1.0, 2.0]), "off by a constant factor of 1.5."),
+        (np.array([1.0, 2.0, 7.0]), np.array([1.0, 5.0, 3.0]), "2 of 3 entries differ; the first at index (1,): got 2, expected 5."),
+    ],
+)
+def test_diagnose_names_the_likely_mistake(actual, expected, phrase):
+    assert phrase in diagnose(actual, expected)
+
+
+def test_diagnose_is_the_default_hint(capsys):
+    Checks("t").array("gradient", np.zeros(2), [1.0, 2.0])
+    assert "hint: the answer is all zeros" in capsys.readouterr().out

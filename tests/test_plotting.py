@@ -1,0 +1,74 @@
+"""Plotting helpers: the numbers behind the pictures, and that each helper draws on the axes it returns."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+from strategies import assert_close
+
+import nnbook as nb
+from nnbook import plotting
+
+
+def test_setup_sets_fixed_figure_settings():
+    saved = np.get_printoptions()
+    try:
+        with mpl.rc_context():
+            plotting.setup()
+            assert mpl.rcParams["figure.dpi"] == 80
+            assert mpl.rcParams["svg.hashsalt"] == "nnbook"
+            assert np.get_printoptions()["precision"] == 4
+    finally:
+        np.set_printoptions(**saved)
+
+
+def test_grid_covers_the_points_with_a_margin():
+    X = np.array([[0.0, -1.0], [2.0, 3.0]])
+    xx, yy, pts = plotting.grid(X, resolution=11, margin=0.5)
+    assert xx.shape == yy.shape == (11, 11)
+    assert pts.shape == (121, 2)
+    assert_close(np.array([xx.min(), xx.max(), yy.min(), yy.max()]), np.array([-1.0, 3.0, -3.0, 5.0]))
+
+
+def test_decision_surface_outputs():
+    pts = np.array([[0.0, 1.0], [2.0, -1.0]])
+    multiclass = plotting.decision_surface(lambda p: np.c_[p[:, 0], p[:, 1], np.zeros(len(p))], pts)
+    assert_close(multiclass, np.array([1.0, 0.0]))
+    logits = plotting.decision_surface(lambda p: p[:, :1], pts, nb.BCEWithLogitsLoss())
+    assert_close(logits, nb.functional.sigmoid(np.array([0.0, 2.0])))
+    probabilities = plotting.decision_surface(lambda p: p[:, :1] / 4, pts, nb.BCELoss())
+    assert_close(probabilities, np.array([0.0, 0.5]))
+    model = nb.Sequential(nb.Linear(2, 1, init="zeros"))
+    assert_close(plotting.decision_surface(model, pts), np.zeros(2))
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_plot_decision_boundary_returns_its_axes(k, rng):
+    X, y = nb.data.make_blobs(30, centers=k, rng=rng)
+    model = nb.Sequential(nb.Linear(2, k if k > 2 else 1, rng=rng))
+    loss = nb.CrossEntropyLoss() if k > 2 else nb.BCEWithLogitsLoss()
+    ax = plotting.plot_decision_boundary(model, X, y, loss=loss, resolution=20, title="blobs")
+    assert ax.get_title() == "blobs"
+    assert len(ax.collections) >= k  # the shading and one scatter per class
+    assert ax.get_legend_handles_labels()[1] == [f"class {c}" for c in range(k)]
+
+
+def test_plot_history_draws_one_curve_a_key():
+    ax = plotting.plot_history({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0], "accuracy": [0.1, 0.5, 0.9]}, logy=True)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"loss", "val_loss"}
+    assert_close(lines["loss"].get_xdata(), np.array([1, 2, 3]))
+    assert_close(lines["val_loss"].get_ydata(), np.array([3.5, 2.5, 2.0]))
+    assert ax.get_yscale() == "log"
+
+
+def test_plot_activations_draws_the_derivative_from_backprop():
+    z = np.linspace(-3, 3, 61)
+    axes = plotting.plot_activations([nb.Tanh(), nb.ReLU()], z=z)
+    h_tanh, h_relu = (line for line in axes[0].get_lines() if line.get_label() in ("Tanh()", "ReLU()"))
+    d_tanh, d_relu = (line for line in axes[1].get_lines() if line.get_label() in ("Tanh()", "ReLU()"))
+    assert_close(h_tanh.get_ydata(), np.tanh(z))
+    assert_close(d_tanh.get_ydata(), 1 - np.tanh(z) ** 2, rtol=1e-12, atol=1e-15)
+    assert_close(d_relu.get_ydata(), (z > 0).astype(float))
+    assert h_relu.get_label() == "ReLU()"
