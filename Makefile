@@ -1,11 +1,23 @@
 # The two commands: `make book` and `make test`. Both set up .venv on a fresh
 # machine (Python 3.11+ and make are all they need).
+#
+#   make book                      build the HTML book into _build/html (strict)
+#   make test                      build the book, then every test, the HTML
+#                                  checks and nbval on every notebook
+#   make execute NB=book/x.ipynb   re-run a notebook in place in a fresh kernel
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv book test clean
+# Strict build: every notebook is executed (execute_notebooks: force in
+# _config.yml), every page is re-read (--all), and any warning, including a
+# broken cross-reference (-n), fails the build once all pages are done.
+BOOK_FLAGS  := --all -W -n --keep-going
+NOTEBOOKS    = $(sort $(wildcard book/*.ipynb))
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+.PHONY: venv book test execute clean
 
 venv: $(STAMP)
 
@@ -17,10 +29,38 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	@echo "The HTML book is not there yet."
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+	$(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
 
-test: $(STAMP)
+# The book first (a failing cell or a broken reference stops here), then the
+# unit tests and the HTML checks on the fresh build, then nbval, which re-runs
+# every notebook and compares each output with the stored one.
+test: book
 	$(PY) -m pytest
+	$(if $(NOTEBOOKS),$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
+
+execute: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make execute NB=book/NN_slug.ipynb" >&2; exit 2; }
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 $(NB)
+
+# Course tools (grading/README.md): the student edition and autograding.
+#   make student                        the student edition into _build/student
+#                                       (its nbgrader course in _build/nbgrader)
+#   make grade SUBMISSIONS=<folder>     autograde <folder>/<student_id>/<chapter>.ipynb,
+#                                       grade tables into $(GRADES)/ (TIMEOUT: s a cell)
+SUBMISSIONS ?=
+GRADES      ?= _build/grades
+TIMEOUT     ?= 60
+
+.PHONY: student grade
+
+student: $(STAMP)
+	$(PY) -m grading.student --out _build/student --course _build/nbgrader
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of <student_id>/<chapter>.ipynb>" >&2; exit 2; }
+	$(PY) -m grading.grade "$(SUBMISSIONS)" --out "$(GRADES)" --course _build/grading --timeout $(TIMEOUT)
 
 clean:
 	rm -rf _build
