@@ -42,7 +42,8 @@ test: book
 execute: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make execute NB=book/NN_slug.ipynb" >&2; exit 2; }
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 $(NB)
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.record_timing=False $(NB)
 
 # Course tools (grading/README.md): the student edition and autograding.
 #   make student                        the student edition into _build/student
