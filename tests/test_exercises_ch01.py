@@ -205,6 +205,17 @@ def test_reference_gradient_matches_nnbook_backprop(problem):
     np.testing.assert_allclose(gb, layer.bias.grad, rtol=1e-12)
 
 
+def test_reference_gradient_matches_pytorch(torch, problem):
+    X, y, w, b = problem
+    tw = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    z = torch.tensor(X, dtype=torch.float64) @ tw + tb
+    torch.nn.functional.binary_cross_entropy_with_logits(z, torch.tensor(y, dtype=torch.float64)).backward()
+    gw, gb = ch01.logistic_gradient(X, y, w, b)
+    np.testing.assert_allclose(gw, tw.grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(gb, tb.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
 def test_gradient_correct_solution_passes(capsys, problem):
     out = assert_passes(capsys, lambda c: ch01.check_logistic_gradient(c, grad_correct, *problem))
     assert out.count("PASS") == 2
