@@ -7,6 +7,12 @@ napoleon reads the first line of an attribute's or property's docstring as
 would get the type "Raw input dimension", a broken link. NumPy-style sections
 belong in function and class docstrings, so napoleon is only applied there.
 
+No docstring borrowed from a value's type
+-----------------------------------------
+A property without a docstring that overrides a plain class attribute
+(``skips_input_grad: bool = False``) inherits, through autodoc, the docstring
+of ``bool`` itself; such borrowed builtin docstrings are dropped.
+
 Slots are documented by their class
 -----------------------------------
 A class with ``__slots__`` lists its attributes in the docstring's
@@ -41,6 +47,7 @@ A reference that still does not resolve stays a warning (an error under -W).
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from docutils import nodes
@@ -128,6 +135,13 @@ def skip_slots(app: Sphinx, what: str, name: str, obj: Any, skip: bool, options:
     return None
 
 
+_BUILTIN_DOCS = {
+    inspect.cleandoc(t.__doc__)
+    for t in (bool, int, float, complex, str, bytes, tuple, list, dict, set, frozenset, type(None), object)
+    if t.__doc__
+}
+
+
 def _napoleon_except_attributes(app: Sphinx) -> None:
     from sphinx.ext.napoleon import _process_docstring
 
@@ -137,6 +151,9 @@ def _napoleon_except_attributes(app: Sphinx) -> None:
             app.disconnect(listener.id)
 
     def process(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+        if inspect.cleandoc("\n".join(lines)) in _BUILTIN_DOCS:
+            lines[:] = []
+            return
         if what not in ("attribute", "data", "property"):
             _process_docstring(app, what, name, obj, options, lines)
 
