@@ -12,9 +12,12 @@ The nbgrader pipeline runs once per module (fixture ``graded``):
 
 ``reference``          the chapter as it is (must score full marks)
 ``released``           the student edition as released (must score zero)
-``wrong-<grade_id>``   the chapter with one solution cell replaced by
-                       ``tests/grading/<chapter>/<grade_id>.py``, a common
-                       mistake (must lose exactly that exercise's points)
+``wrong1``, ``wrong2``  the chapter with solution cells replaced by
+                       ``tests/grading/<chapter>/<grade_id>.py``, common mistakes:
+                       odd and even exercises in turn, each group only of exercises
+                       independent of one another (``NNBOOK_GRADING_WRONG=each``:
+                       one submission a mistake). Each mistake must lose its
+                       exercise's points, the other group keep full marks.
 ``always-equal``       every solution returns an object whose ``__eq__`` is
                        always True (must lose every point)
 
@@ -29,6 +32,9 @@ at once, each in its own copy of the course directory.
 from __future__ import annotations
 
 import ast
+import contextlib
+import csv
+import io
 import os
 import sys
 import time
@@ -97,8 +103,60 @@ def always_equal_source(source: str) -> str:
     return ALWAYS_EQUAL + "\n" + gc.replace_solution(source, body)
 
 
-def first_graded_exercise(chapter: str, kind: str = "code") -> gc.Exercise:
-    return next(e for e in CHAPTERS[chapter].exercises if e.graded and e.kind == kind)
+def names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell defines at the top level, names it reads anywhere)."""
+    try:
+        tree = ast.parse(gc._strip_magics(source))
+    except SyntaxError:
+        return set(), set()
+    defined = set(gc.assigned_names(gc._strip_magics(source)))
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return defined, read
+
+
+def exercise_names(chapter: str, ex: gc.Exercise) -> tuple[set[str], set[str]]:
+    """What the exercise's solution (reference or wrong) defines, and what its cells read."""
+    sources = [ex.source] + ([wrong_file(chapter, ex.grade_id).read_text()] if wrong_file(chapter, ex.grade_id).exists() else [])
+    defined = set().union(*(names(src)[0] for src in sources))
+    read = set().union(*(names(src)[1] for src in sources + [t.source for t in ex.tests]))
+    return defined, read
+
+
+def independent(chapter: str, a: gc.Exercise, b: gc.Exercise) -> bool:
+    """Neither exercise reads or redefines a name the other's solution cell defines."""
+    def_a, read_a = exercise_names(chapter, a)
+    def_b, read_b = exercise_names(chapter, b)
+    return not (def_a & (read_b | def_b)) and not (def_b & read_a)
+
+
+def wrong_groups(chapter: str) -> list[list[gc.Exercise]]:
+    """The graded exercises of a chapter in the groups whose wrong submissions are graded together.
+
+    ``NNBOOK_GRADING_WRONG=each``: one submission a wrong exercise. Otherwise (the
+    default, to keep the run short) two submissions a chapter, odd and even
+    exercises, each holding only exercises independent of one another (a third
+    group opens if needed), so that in each run the other group must keep full marks.
+    """
+    exercises = [e for e in CHAPTERS[chapter].exercises if e.graded and wrong_file(chapter, e.grade_id).exists()]
+    if os.environ.get("NNBOOK_GRADING_WRONG", "grouped") == "each":
+        return [[e] for e in exercises]
+    groups: list[list[gc.Exercise]] = [[], []]
+    for k, ex in enumerate(exercises):
+        for g in [k % 2, 1 - k % 2, *range(2, len(groups))]:
+            if all(independent(chapter, ex, other) for other in groups[g]):
+                groups[g].append(ex)
+                break
+        else:
+            groups.append([ex])
+    return [g for g in groups if g]
+
+
+def wrong_student(chapter: str, grade_id: str) -> str:
+    """The student whose submission holds the wrong ``grade_id`` (with the others of its group)."""
+    for i, group in enumerate(wrong_groups(chapter)):
+        if grade_id in [e.grade_id for e in group]:
+            return f"wrong{i + 1}"
+    raise KeyError(grade_id)
 
 
 def fixture_adversarial() -> dict[str, nbformat.NotebookNode]:
@@ -119,20 +177,25 @@ class Graded:
     release: dict[str, Path]
     student_dir: Path
     seconds: dict[str, float]
+    cli: dict
 
     def autograded(self, student: str, chapter: str) -> nbformat.NotebookNode:
         return nbformat.read(self.courses[student].autograded(student, chapter), as_version=4)
 
 
-def _batches(submissions: dict[tuple[str, str], object], n: int) -> list[dict]:
-    """Split by student into ``n`` batches of about the same number of notebooks."""
+def _split(submissions: dict[tuple[str, str], object], n: int) -> list[dict[str, list]]:
+    """Split by student into ``n`` batches of about the same cost (a book chapter costs
+    about as much as seven fixture chapters)."""
     by_student: dict[str, list] = {}
     for (student, chapter), nb in submissions.items():
         by_student.setdefault(student, []).append((chapter, nb))
-    batches: list[dict] = [{} for _ in range(n)]
-    for student, items in sorted(by_student.items(), key=lambda kv: -len(kv[1])):
-        smallest = min(batches, key=lambda b: sum(len(v) for v in b.values()))
-        smallest[student] = items
+
+    def cost(items):
+        return sum(0.15 if chapter == "fixture" else 1.0 for chapter, _ in items)
+
+    batches: list[dict[str, list]] = [{} for _ in range(n)]
+    for student, items in sorted(by_student.items(), key=lambda kv: -cost(kv[1])):
+        min(batches, key=lambda b: sum(cost(v) for v in b.values()))[student] = items
     return [b for b in batches if b]
 
 
@@ -151,34 +214,74 @@ def graded(tmp_path_factory) -> Graded:
         for ex in ch.exercises:
             if ex.cell_type == "code" and ex.solution is not None:
                 always = gc.with_cell_source(always, ex.grade_id, always_equal_source(ex.source))
-            wrong = wrong_file(name, ex.grade_id)
-            if ex.graded and wrong.exists():
-                submissions[(f"wrong-{ex.grade_id}", name)] = gc.with_cell_source(ch.nb, ex.grade_id, wrong.read_text())
         submissions[("always-equal", name)] = always
+        for i, group in enumerate(wrong_groups(name)):
+            wrong = ch.nb
+            for ex in group:
+                wrong = gc.with_cell_source(wrong, ex.grade_id, wrong_file(name, ex.grade_id).read_text())
+            submissions[(f"wrong{i + 1}", name)] = wrong
 
-    jobs = [(batch, None) for batch in _batches(submissions, JOBS)]
-    jobs.append(({s: [("fixture", nb)] for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
+    # one chain of nbgrader runs a worker; the small runs go at the end of the chains
+    batches = _split(submissions, JOBS)
+    chains: list[list[tuple]] = [[("batch", b, None)] for b in batches]
+    chains[-1].append(("batch", {s: [("fixture", nb)] for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
+    chains[0].append(("cli", None, None))
 
-    def run(i: int, batch: dict, timeout: int | None):
-        course = base.clone(tmp / f"course-{i}")
-        for student, items in batch.items():
-            for chapter, nb in items:
-                course.submit(student, chapter, nb)
-        t0 = time.perf_counter()
-        course.autograde(timeout=timeout)
-        return course, batch, time.perf_counter() - t0
+    def run_chain(k: int, chain: list[tuple]) -> list:
+        results = []
+        for j, (kind, batch, timeout) in enumerate(chain):
+            if kind == "cli":
+                results.append(("cli", run_grade_cli(tmp / "cli"), None, None))
+                continue
+            course = base.clone(tmp / f"course-{k}-{j}")
+            for student, items in batch.items():
+                for chapter, nb in items:
+                    course.submit(student, chapter, nb)
+            t0 = time.perf_counter()
+            course.autograde(timeout=timeout)
+            results.append(("batch", course, batch, time.perf_counter() - t0))
+        return results
 
     courses: dict[str, gc.Course] = {}
     scores: dict = {}
     seconds: dict[str, float] = {}
+    cli_result: dict = {}
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
-        for course, batch, dt in pool.map(lambda a: run(*a), [(i, b, t) for i, (b, t) in enumerate(jobs)]):
-            scores.update(course.scores())
-            for student in batch:
-                courses[student] = course
-                seconds[student] = dt
+        for results in pool.map(lambda kc: run_chain(*kc), enumerate(chains)):
+            for kind, course, batch, dt in results:
+                if kind == "cli":
+                    cli_result = course
+                    continue
+                scores.update(course.scores())
+                for student in batch:
+                    courses[student] = course
+                    seconds[student] = dt
     return Graded(courses=courses, scores=scores, release={n: base.release(n) for n in CHAPTERS},
-                  student_dir=tmp / "student", seconds=seconds)
+                  student_dir=tmp / "student", seconds=seconds, cli=cli_result)
+
+
+def run_grade_cli(tmp: Path) -> dict:
+    """``python -m grading.grade`` on a class of three, with the fixture as a one-chapter book."""
+    from grading import grade
+
+    book = tmp / "book"
+    book.mkdir(parents=True)
+    chapter = "00_fixture"
+    (book / f"{chapter}.ipynb").write_text(FIXTURE.read_text())
+    fixture = CHAPTERS["fixture"]
+    subs = tmp / "submissions"
+    (subs / "alice").mkdir(parents=True)  # the reference solutions, <student>/<chapter>.ipynb
+    nbformat.write(fixture.nb, subs / "alice" / f"{chapter}.ipynb")
+    (subs / "bob" / chapter).mkdir(parents=True)  # one mistake, in nbgrader's own layout
+    wrong = gc.with_cell_source(fixture.nb, "fixture-ex2", wrong_file("fixture", "fixture-ex2").read_text())
+    nbformat.write(wrong, subs / "bob" / chapter / f"{chapter}.ipynb")
+    (subs / "carol").mkdir()  # a notebook under another name: reported, skipped
+    nbformat.write(fixture.nb, subs / "carol" / "my_homework.ipynb")
+    out = tmp / "grades"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = grade.main([str(subs), "--out", str(out), "--course", str(tmp / "course"), "--book", str(book)])
+    return {"code": code, "out": out, "stderr": err.getvalue()}
 
 
 def points(graded: Graded, student: str, chapter: str) -> dict[str, tuple[float | None, float]]:
@@ -356,11 +459,18 @@ def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, g
     if not wrong_file(chapter, grade_id).exists():
         pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
     ex = CHAPTERS[chapter].exercise(grade_id)
-    got = points(graded, f"wrong-{grade_id}", chapter)
+    group = next(g for g in wrong_groups(chapter) if ex in g)
+    got = points(graded, wrong_student(chapter, grade_id), chapter)
+    for gid in ex.graded_ids:
+        assert got[gid][0] == 0, f"the wrong {grade_id} still scores {got[gid][0]}/{got[gid][1]} in {gid}"
+    # graded in the same submission: the exercises of its group, which neither read nor
+    # redefine what this one defines (so its mistake cannot reach them) ...
+    for other in group:
+        assert other is ex or independent(chapter, ex, other), f"{grade_id} and {other.grade_id} share names"
+    # ... and every other exercise, solved as in the book, keeps full marks
+    in_group = {gid for e in group for gid in e.graded_ids}
     for gid, (score, max_score) in got.items():
-        if gid in ex.graded_ids:
-            assert score == 0, f"the wrong {grade_id} still scores {score}/{max_score} in {gid}"
-        else:
+        if gid not in in_group:
             assert score == max_score, f"the wrong {grade_id} also loses points in {gid}: {score}/{max_score}"
 
 
@@ -368,7 +478,7 @@ def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, g
 def test_a_failed_check_shows_its_hint_and_raises_assertion_error(graded, chapter, grade_id):
     if not wrong_file(chapter, grade_id).exists():
         pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
-    nb = graded.autograded(f"wrong-{grade_id}", chapter)
+    nb = graded.autograded(wrong_student(chapter, grade_id), chapter)
     ex = CHAPTERS[chapter].exercise(grade_id)
     failed = [cell(nb, t.grade_id) for t in ex.tests if errors(cell(nb, t.grade_id))]
     assert failed, f"no test cell of {grade_id} failed"
@@ -381,7 +491,7 @@ def test_a_failed_check_shows_its_hint_and_raises_assertion_error(graded, chapte
 @pytest.mark.parametrize("chapter,grade_id", CONCEPTUAL, ids=ids(CONCEPTUAL))
 def test_a_wrong_conceptual_answer_loses_its_points(graded, chapter, grade_id):
     ex = CHAPTERS[chapter].exercise(grade_id)
-    got = points(graded, f"wrong-{grade_id}", chapter)
+    got = points(graded, wrong_student(chapter, grade_id), chapter)
     assert all(got[g][0] == 0 for g in ex.graded_ids)
     # the visible test checks a fingerprint: the right answer is not spelled out in it
     answers = [node.value.value for node in ast.walk(ast.parse(ex.solution or ""))
@@ -437,3 +547,47 @@ def test_edited_or_deleted_test_cells_are_restored_from_the_source(graded):
     assert got[ex3.tests[0].grade_id] == (1.0, 1.0)
     assert ex3.tests[0].source.splitlines()[-1] in cell(nb, ex3.tests[0].grade_id).source
     assert got[ex2.tests[0].grade_id] == (2.0, 2.0)
+
+
+# -- make grade ------------------------------------------------------------------------------
+
+def test_make_grade_writes_one_row_per_student_and_chapter(graded):
+    result = graded.cli
+    assert result["code"] == 0, result["stderr"]
+    assert "my_homework.ipynb" in result["stderr"]  # reported as skipped
+    rows = list(csv.DictReader(open(result["out"] / "grades.csv")))
+    got = {(r["student_id"], r["assignment"]): (float(r["score"]), float(r["max_score"])) for r in rows}
+    assert got == {("alice", "00_fixture"): (5.0, 5.0), ("bob", "00_fixture"): (3.0, 5.0)}
+
+
+def test_make_grade_writes_one_row_per_student_and_exercise(graded):
+    rows = list(csv.DictReader(open(graded.cli["out"] / "exercises.csv")))
+    got = {(r["student_id"], r["exercise"]): (r["kind"], float(r["score"]), float(r["max_score"])) for r in rows}
+    assert got == {
+        ("alice", "fixture-ex1"): ("code", 2.0, 2.0), ("alice", "fixture-ex2"): ("code", 2.0, 2.0),
+        ("alice", "fixture-ex3"): ("conceptual", 1.0, 1.0),
+        ("bob", "fixture-ex1"): ("code", 2.0, 2.0), ("bob", "fixture-ex2"): ("code", 0.0, 2.0),
+        ("bob", "fixture-ex3"): ("conceptual", 1.0, 1.0),
+    }
+
+
+def test_interactive_figures_draw_one_frame_while_autograding(monkeypatch):
+    """Under nbgrader (NBGRADER_EXECUTION set) a chapter's interactive figures cost one frame each."""
+    import matplotlib.pyplot as plt
+
+    from nnbook import widgets
+
+    calls = []
+
+    def draw(a, b):
+        calls.append((a, b))
+        fig, ax = plt.subplots(figsize=(1, 1))
+        ax.plot([0, a], [0, b])
+        return fig
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    fig = widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
+    assert calls == [(1, 0)] and len(fig.frames) == 6
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
+    assert len(calls) == 1 + 6
