@@ -26,7 +26,8 @@ to ``--timeout`` seconds) and writes, in ``--out``:
 ``exercises.csv``
     one row per student, chapter and exercise: ``student_id``, ``chapter``,
     ``exercise`` (the solution cell's grade id), ``kind`` (code or
-    conceptual), ``score``, ``max_score``.
+    conceptual), ``score``, ``max_score``, ``submitted`` (yes or no; a
+    chapter not submitted scores 0).
 
 The graded notebooks, with every check's PASS/FAIL line and hint, are in
 ``--course``/autograded/<student>/<chapter>/; with ``--feedback`` nbgrader also
@@ -43,7 +44,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grading.course import BOOK, ROOT, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
+from grading.course import BOOK, ROOT, Chapter, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
 
 
 def find_submissions(folder: Path, chapters: set[str]) -> tuple[dict[tuple[str, str], Path], list[Path]]:
@@ -67,18 +68,24 @@ def find_submissions(folder: Path, chapters: set[str]) -> tuple[dict[tuple[str, 
     return found, unknown
 
 
-def exercise_rows(course: Course, chapters: dict[str, object]) -> list[dict]:
-    """One row per autograded (student, chapter, exercise)."""
+def exercise_rows(course: Course, chapters: dict[str, Chapter], students: list[str]) -> list[dict]:
+    """One row per (student, chapter, exercise); a chapter not submitted scores 0, as in grades.csv."""
+    scores = course.scores()
     rows = []
-    for (student, name), grades in sorted(course.scores().items()):
-        chapter = chapters[name]
-        for ex in chapter.exercises:
-            if not ex.graded:
-                continue
-            scores = [grades.get(g, (None, 0.0)) for g in ex.graded_ids]
-            score = None if any(s is None for s, _ in scores) else sum(s for s, _ in scores)
-            rows.append({"student_id": student, "chapter": name, "exercise": ex.grade_id, "kind": ex.kind,
-                         "score": "" if score is None else f"{score:g}", "max_score": f"{ex.points:g}"})
+    for student in students:
+        for name, chapter in chapters.items():
+            grades = scores.get((student, name))
+            for ex in chapter.exercises:
+                if not ex.graded:
+                    continue
+                if grades is None:
+                    score: float | None = 0.0
+                else:
+                    got = [grades.get(g, (None, 0.0))[0] for g in ex.graded_ids]
+                    score = None if any(s is None for s in got) else sum(got)
+                rows.append({"student_id": student, "chapter": name, "exercise": ex.grade_id, "kind": ex.kind,
+                             "score": "" if score is None else f"{score:g}", "max_score": f"{ex.points:g}",
+                             "submitted": "yes" if grades is not None else "no"})
     return rows
 
 
@@ -121,9 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     course.export(out / "grades.csv")
-    rows = exercise_rows(course, graded)
+    rows = exercise_rows(course, graded, students)
     with open(out / "exercises.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["student_id", "chapter", "exercise", "kind", "score", "max_score"])
+        writer = csv.DictWriter(f, fieldnames=["student_id", "chapter", "exercise", "kind", "score", "max_score",
+                                               "submitted"])
         writer.writeheader()
         writer.writerows(rows)
     if args.feedback:

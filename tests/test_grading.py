@@ -36,8 +36,12 @@ import contextlib
 import csv
 import io
 import os
+import re
+import shutil
+import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -454,6 +458,23 @@ def test_student_edition_is_an_installable_binder_folder(graded):
     assert not list(out.rglob("__pycache__"))
 
 
+def test_student_edition_builds_the_nnbook_package(graded, tmp_path):
+    """Binder installs the student edition's requirements.txt, whose `-e .` is the package in src/."""
+    src = shutil.copytree(graded.student_dir, tmp_path / "student", ignore=shutil.ignore_patterns("*.ipynb"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           str(src), "-w", str(tmp_path / "wheel")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (wheel,) = (tmp_path / "wheel").glob("nnbook-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "nnbook/__init__.py" in names and "nnbook/exercises/__init__.py" in names
+    for name in CHAPTERS:  # every checker module a chapter imports is in the package
+        for module in {m for e in CHAPTERS[name].exercises for t in e.tests
+                       for m in re.findall(r"from nnbook\.exercises import ([\w, ]+)", t.source)}:
+            for part in (p.strip() for p in module.split(",")):
+                if re.fullmatch(r"ch\d\d", part):
+                    assert f"nnbook/exercises/{part}.py" in names, f"{name} imports nnbook.exercises.{part}"
+
+
 @pytest.mark.parametrize("chapter,grade_id", GRADED_EXERCISES, ids=ids(GRADED_EXERCISES))
 def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, grade_id):
     if not wrong_file(chapter, grade_id).exists():
@@ -562,6 +583,7 @@ def test_make_grade_writes_one_row_per_student_and_chapter(graded):
 
 def test_make_grade_writes_one_row_per_student_and_exercise(graded):
     rows = list(csv.DictReader(open(graded.cli["out"] / "exercises.csv")))
+    assert {r["submitted"] for r in rows} == {"yes"} and {r["chapter"] for r in rows} == {"00_fixture"}
     got = {(r["student_id"], r["exercise"]): (r["kind"], float(r["score"]), float(r["max_score"])) for r in rows}
     assert got == {
         ("alice", "fixture-ex1"): ("code", 2.0, 2.0), ("alice", "fixture-ex2"): ("code", 2.0, 2.0),
