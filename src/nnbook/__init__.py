@@ -18,6 +18,7 @@ from .layers import Linear, Maxout
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from .module import Module, Parameter, Sequential
 from .optim import SGD
+from .outputs import LogSoftmax, NLLLoss, Softmax
 from .train import accuracy, evaluate, fit
 from .value import Value
 
@@ -29,6 +30,7 @@ __all__ = [
     "Elementwise", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU",
     "ELU", "Softplus", "HardTanh", "Abs",
     "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
+    "Softmax", "LogSoftmax", "NLLLoss",
     "SGD", "fit", "evaluate", "accuracy",
     "numerical_gradient", "relative_error", "check_gradients", "Value",
 ]

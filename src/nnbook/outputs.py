@@ -1,0 +1,175 @@
+"""Softmax output layers and the loss that goes with a log-softmax (chapter *Output units and cost functions*).
+
+A classifier over :math:`K` classes ends in a linear layer that produces one
+*logit* a class, :math:`Z = XW + b` of shape ``(n, K)``, and a softmax that
+turns each row into a probability distribution. There are two ways to write
+the last steps in ``nnbook``, as in PyTorch:
+
+* ``Sequential(..., Linear(d, K), Softmax())`` outputs the probabilities
+  themselves, which is what a user of the trained model wants;
+* ``Sequential(..., Linear(d, K), LogSoftmax())`` with :class:`NLLLoss` gives
+  the cross-entropy, and is the same as a network that ends in the linear
+  layer trained with :class:`~nnbook.CrossEntropyLoss`, which fuses the two.
+
+For training, prefer the fused or the log-softmax form: a softmax probability
+can round to 0 for logits of a few hundred, and its logarithm is then
+:math:`-\\infty`, while :math:`\\log\\mathrm{softmax}(z)_i = z_i - \\mathrm{logsumexp}(z)`
+is computed without ever forming the probability.
+
+>>> import numpy as np, nnbook as nb
+>>> z = np.array([[-1.0, 2.7, 0.5]])
+>>> nb.Softmax()(z).round(4)
+array([[0.0218, 0.8806, 0.0976]])
+>>> loss = nb.NLLLoss()
+>>> round(loss(nb.LogSoftmax()(z), np.array([1])), 4) == round(nb.CrossEntropyLoss()(z, np.array([1])), 4)
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import functional as F
+from .losses import Loss
+from .module import Module
+
+__all__ = ["Softmax", "LogSoftmax", "NLLLoss"]
+
+
+def _as_logits(layer: object, x: np.ndarray) -> np.ndarray:
+    """Check that ``x`` is a float batch of rows ``(n, K)``."""
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
+        hint = " (one example needs shape (1, K): z.reshape(1, -1))" if x.ndim == 1 else ""
+        raise ValueError(f"{layer!r}: expected logits of shape (n, K) with n, K > 0, got {x.shape}{hint}")
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    return x
+
+
+class Softmax(Module):
+    r"""Softmax of each row of an ``(n, K)`` input, a categorical distribution over :math:`K` classes.
+
+    .. math::
+        \mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^K e^{z_j}},
+
+    computed after subtracting the row's maximum (:func:`nnbook.functional.softmax`),
+    so that it is finite for any finite logits.
+
+    Notes
+    -----
+    The Jacobian of one row is :math:`\partial s_k / \partial z_j = s_k(\delta_{kj} - s_j)`,
+    that is :math:`\mathrm{diag}(s) - s s^\top`, so :meth:`backward` returns, row by row,
+
+    .. math::
+        \frac{\partial L}{\partial z} = s \odot \Big(g - (g^\top s)\,\mathbf{1}\Big),
+        \qquad g = \frac{\partial L}{\partial s},
+
+    without ever forming the :math:`K \times K` matrix. Chapter *Output units
+    and cost functions* derives it.
+    """
+
+    def __init__(self) -> None:
+        self._s: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        z = _as_logits(self, x)
+        self._s = F.softmax(z, axis=1)
+        return self._s
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        s = self._cached(self._s)
+        grad_out = np.asarray(grad_out)
+        self._check_grad(grad_out, s.shape)
+        return s * (grad_out - np.sum(grad_out * s, axis=1, keepdims=True))
+
+
+class LogSoftmax(Module):
+    r"""Log-softmax of each row of an ``(n, K)`` input: log-probabilities, for :class:`NLLLoss`.
+
+    .. math::
+        \log\mathrm{softmax}(z)_k = z_k - \mathrm{logsumexp}(z),
+        \qquad \mathrm{logsumexp}(z) = m + \log\sum_j e^{z_j - m}, \quad m = \max_j z_j,
+
+    finite for any finite logits (:func:`nnbook.functional.log_softmax`).
+
+    Notes
+    -----
+    With :math:`s = \mathrm{softmax}(z)`, :math:`\partial \log s_k / \partial z_j = \delta_{kj} - s_j`,
+    so :meth:`backward` returns, row by row,
+
+    .. math::
+        \frac{\partial L}{\partial z} = g - s \sum_k g_k, \qquad g = \frac{\partial L}{\partial \log s}.
+    """
+
+    def __init__(self) -> None:
+        self._logp: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        z = _as_logits(self, x)
+        self._logp = F.log_softmax(z, axis=1)
+        return self._logp
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        logp = self._cached(self._logp)
+        grad_out = np.asarray(grad_out)
+        self._check_grad(grad_out, logp.shape)
+        return grad_out - np.exp(logp) * np.sum(grad_out, axis=1, keepdims=True)
+
+
+class NLLLoss(Loss):
+    r"""Negative log-likelihood of integer labels ``(n,)`` under log-probabilities ``(n, K)``:
+
+    .. math:: L = -\frac1n \sum_{i=1}^n \log p_{i, y_i}.
+
+    The input must be log-probabilities, such as the output of
+    :class:`LogSoftmax`; ``LogSoftmax()`` followed by ``NLLLoss()`` is
+    :class:`~nnbook.CrossEntropyLoss`. The gradient with respect to the input
+    is :math:`-1/n` at each example's label and 0 elsewhere.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit, a label is not a class index, or an input is
+        clearly not a log-probability (above ``1e-3``: logits passed by mistake).
+    """
+
+    is_classification = True
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        logp = np.asarray(prediction)
+        if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
+            raise ValueError(f"{self!r}: log-probabilities must have shape (n, K) with n, K > 0, got {logp.shape}")
+        if logp.dtype.kind != "f":
+            logp = logp.astype(np.float64)
+        n, k = logp.shape
+        y = np.asarray(target)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.reshape(-1)
+        if y.shape != (n,):
+            raise ValueError(
+                f"{self!r}: log-probabilities have shape {logp.shape}, so labels must have shape ({n},), got {y.shape}"
+                + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == logp.shape else "")
+            )
+        if y.dtype.kind not in "iu":
+            if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+                raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
+            y = y.astype(np.int64)
+        if y.min() < 0 or y.max() >= k:
+            raise ValueError(f"{self!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]")
+        # a log-probability is <= 0; the margin leaves room for rounding and for the
+        # small steps of a finite-difference check, and still catches logits passed by mistake
+        if np.any(logp > 1e-3):
+            raise ValueError(
+                f"{self!r}: the input must be log-probabilities (<= 0), got values up to {logp.max():.4g}; "
+                "apply LogSoftmax() first, or pass logits to CrossEntropyLoss instead"
+            )
+        rows = np.arange(n)
+        s = self._scale(n)
+        grad = np.zeros_like(logp)
+        grad[rows, y] = -s
+        self._grad = grad
+        return float(-logp[rows, y].sum() * s)
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        return np.argmax(output, axis=1)
