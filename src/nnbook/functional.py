@@ -42,8 +42,8 @@ def logsumexp(z: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarr
 def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     r""":math:`\log \mathrm{softmax}(z)_i = z_i - \mathrm{logsumexp}(z)`."""
     z = np.asarray(z)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:

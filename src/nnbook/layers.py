@@ -103,21 +103,38 @@ class Linear(Module):
         )
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = _as_input(self, x, self.in_features, self.dtype)
+        # the common case (a 2-D array of the layer's dtype) is checked inline, run every step
+        if type(x) is not np.ndarray or x.ndim != 2 or x.shape[1] != self.in_features or x.dtype != self.dtype:
+            x = _as_input(self, x, self.in_features, self.dtype)
         self._x = x
         z = x @ self.weight.value
-        if self.bias is not None:
-            z += self.bias.value
+        bias = self.bias
+        if bias is not None:
+            z += bias.value
         return z
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        x = self._cached(self._x)
+    #: ``backward(grad_out, input_grad=False)`` skips :math:`\delta W^\top` (see :meth:`Sequential.backward`)
+    @property
+    def skips_input_grad(self) -> bool:  # not for a subclass that overrides backward(grad_out)
+        return type(self).backward is Linear.backward
+
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        r"""Add :math:`X^\top\delta` and :math:`\sum_i\delta_i` into the ``.grad`` of weight and bias.
+
+        Returns :math:`\delta W^\top`, shape ``(n, d_in)``; with
+        ``input_grad=False`` (the first layer of a network, whose input is the
+        data) that product is skipped and ``None`` is returned.
+        """
+        x = self._x
+        if x is None:
+            self._cached(x)  # raises: backward before forward
         if grad_out.shape != (x.shape[0], self.out_features):
             self._check_grad(grad_out, (x.shape[0], self.out_features))
-        self.weight.grad += x.T @ grad_out
-        if self.bias is not None:
-            self.bias.grad += grad_out.sum(axis=0)
-        return grad_out @ self.weight.value.T
+        weight, bias = self.weight, self.bias
+        weight.grad += x.T @ grad_out
+        if bias is not None:
+            bias.grad += grad_out.sum(axis=0)
+        return grad_out @ weight.value.T if input_grad else None
 
 
 class Maxout(Module):

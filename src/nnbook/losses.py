@@ -170,7 +170,7 @@ class CrossEntropyLoss(Loss):
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
         z = np.asarray(prediction)
-        if not np.issubdtype(z.dtype, np.floating):
+        if z.dtype.kind != "f":  # not floating point (dtype.kind is a cheap test, run every step)
             z = z.astype(np.float64)
         y = np.asarray(target)
         if z.ndim != 2 or z.shape[0] == 0:
@@ -183,7 +183,7 @@ class CrossEntropyLoss(Loss):
                 f"{self!r}: logits have shape {z.shape}, so labels must have shape ({n},), got {y.shape}"
                 + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == z.shape else "")
             )
-        if not np.issubdtype(y.dtype, np.integer):
+        if y.dtype.kind not in "iu":  # not an integer dtype
             if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
                 raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
             y = y.astype(np.int64)
@@ -198,7 +198,7 @@ class CrossEntropyLoss(Loss):
         grad[rows, y] -= 1
         grad *= s
         self._grad = grad
-        return float(-np.sum(logp[rows, y]) * s)
+        return float(-logp[rows, y].sum() * s)
 
     def predict(self, output: np.ndarray) -> np.ndarray:
         return np.argmax(output, axis=1)

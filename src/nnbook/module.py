@@ -114,6 +114,9 @@ class Module:
 
     training: bool = True
 
+    #: whether ``backward`` accepts ``input_grad=False`` (skip the input gradient)
+    skips_input_grad: bool = False
+
     def extra_repr(self) -> str:
         return ""
 
@@ -158,10 +161,34 @@ class Sequential(Module):
             x = layer.forward(x)
         return x
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
-            grad_out = layer.backward(grad_out)
-        return grad_out
+    @property
+    def skips_input_grad(self) -> bool:  # not for a subclass that overrides backward(grad_out)
+        return type(self).backward is Sequential.backward
+
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        r"""Send ``grad_out`` back through the layers; return the input gradient.
+
+        With ``input_grad=False`` the gradient with respect to the network's
+        input, which training does not use, is not computed (``None`` is
+        returned). For a first layer that supports it (``Linear``) this saves
+        the product :math:`\delta W^\top`, the largest one when the input is
+        wide; the parameter gradients are the same.
+        """
+        layers = self.layers
+        if input_grad:
+            for layer in reversed(layers):
+                grad_out = layer.backward(grad_out)
+            return grad_out
+        if not layers:
+            return None
+        for i in range(len(layers) - 1, 0, -1):
+            grad_out = layers[i].backward(grad_out)
+        first = layers[0]
+        if first.skips_input_grad:
+            first.backward(grad_out, input_grad=False)  # type: ignore[call-arg]
+        else:
+            first.backward(grad_out)
+        return None
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         for i, layer in enumerate(self.layers):

@@ -61,6 +61,10 @@ class SGD:
     def step(self) -> None:
         """Update every parameter in place."""
         lr, mu, wd, l1 = self.lr, self.momentum, self.weight_decay, self.l1
+        if not (mu or wd or l1):  # plain gradient descent: w <- w - lr * grad
+            for p in self.params:
+                p.value -= lr * p.grad
+            return
         for i, p in enumerate(self.params):
             g = p.grad
             if p.decay and (wd or l1):

@@ -111,7 +111,10 @@ def fit(
             optimizer.zero_grad()
             out = model.forward(Xb)
             total += loss(out, yb) * len(Xb)
-            model.backward(loss.backward())
+            if model.skips_input_grad:  # training never uses dL/dX: skip it
+                model.backward(loss.backward(), input_grad=False)  # type: ignore[call-arg]
+            else:
+                model.backward(loss.backward())
             optimizer.step()
             if loss.is_classification:
                 correct += accuracy(loss, out, yb) * len(Xb)
