@@ -624,6 +624,18 @@ def test_play_ticks_train_only_while_playing(app):
     assert app.epoch == 6
 
 
+def test_play_slows_its_timer_when_frames_take_longer(app, monkeypatch):
+    import time
+
+    step = app.step
+    monkeypatch.setattr(app, "step", lambda epochs=1: (time.sleep(0.2), step(epochs)))
+    app.play.interval = 100
+    app.play.playing = True
+    app.play.value = 1
+    assert app.epoch == 1
+    assert 300 <= app.play.interval <= 2000  # at least 1.5 times the frame's 200 ms
+
+
 def test_changing_the_network_resets_and_a_training_setting_does_not(app):
     app.step(2)
     app.controls["lr"].value = 0.3

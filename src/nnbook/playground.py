@@ -1720,7 +1720,8 @@ class App:
     epochs_per_frame : int
         Epochs a tick of *play*.
     interval : int
-        Milliseconds between ticks.
+        Milliseconds between ticks; the app lengthens it when a frame takes
+        longer, so that ticks never queue up in a slow kernel.
     **changes
         Fields to change in ``config``.
 
@@ -1742,6 +1743,7 @@ class App:
         style = {"description_width": "90px"}
 
         # transport
+        self._interval = int(interval)
         self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=int(interval), show_repeat=False,
                            description="play", tooltip="train continuously (pause to stop)")
         self.step_button = W.Button(description="step", icon="step-forward", tooltip="train one epoch", layout=W.Layout(width="80px"))
@@ -1926,7 +1928,15 @@ class App:
     def _on_tick(self, change: Any) -> None:
         if self._syncing or not self.play.playing:
             return
+        import time
+
+        start = time.perf_counter()
         self.step(self.speed.value)
+        # The browser ticks whether or not the kernel kept up; on a slow machine (a busy Binder)
+        # ticks would queue up and training would run on after pause. Slow the timer down instead.
+        ms = 1000 * (time.perf_counter() - start)
+        if ms > 0.8 * self.play.interval:
+            self.play.interval = int(min(2000, max(self._interval, 1.5 * ms)))
 
     # -- display -------------------------------------------------------------------
     def static_html(self) -> str:
