@@ -48,6 +48,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# generous: the machine may be busy; a page that needs this long is broken anyway
+TIMEOUT_MS = 120_000
 # page-generated URLs that are not requests to any host
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
@@ -96,7 +98,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url() -> Any:
     if not (HTML / "index.html").is_file():
         _unavailable(f"the HTML book is not built ({HTML / 'index.html'} is missing; run `make book`)")
@@ -109,7 +111,7 @@ def base_url() -> Any:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Any:
     if not CHROMIUM.is_file():
         _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
@@ -147,6 +149,7 @@ def _open(browser: Any, base_url: str, page_path: str) -> tuple[Any, Any, Visit]
             r.abort()  # recorded below by the "request" listener; never let it reach the network
 
     context.route("**/*", route)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("console", lambda m: visit.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: visit.errors.append(f"uncaught: {e}"))
@@ -157,7 +160,7 @@ def _open(browser: Any, base_url: str, page_path: str) -> tuple[Any, Any, Visit]
     )
     page.on("response", lambda r: visit.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")  # MathJax's fonts and extensions load after "load"
     # MathJax typesets after loading; its startup promise resolves when the page is done
     page.evaluate(
         """async () => {
@@ -213,7 +216,7 @@ RAW_TEX = re.compile(
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser: Any, base_url: str) -> dict[str, Visit]:
     """Each page loaded once; the tests below read from these records."""
     records: dict[str, Visit] = {}
