@@ -19,6 +19,7 @@ from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from .module import Module, Parameter, Sequential
 from .optim import SGD
 from .outputs import LogSoftmax, NLLLoss, Softmax
+from .rbf import RBF
 from .train import accuracy, evaluate, fit
 from .value import Value
 
@@ -26,7 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "data", "functional", "init",
-    "Parameter", "Module", "Sequential", "Linear", "Maxout",
+    "Parameter", "Module", "Sequential", "Linear", "Maxout", "RBF",
     "Elementwise", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU",
     "ELU", "Softplus", "HardTanh", "Abs",
     "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",

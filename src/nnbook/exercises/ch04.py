@@ -1,0 +1,454 @@
+"""Checkers for the exercises of chapter 4, *Hidden units*.
+
+Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
+block and returns whether they all passed. The student's code runs with
+NumPy's overflow and invalid-operation warnings turned into errors, so an
+exponential that overflows is caught where it happens, even in a branch of
+``np.where`` that is thrown away. A wrong answer is compared with a catalogue
+of the usual mistakes (the derivative of the wrong branch, the incoming
+gradient never multiplied in, ``any`` where ``all`` was meant, a mean of the
+layers' fractions, ...) so that the hint names the mistake.
+
+>>> import numpy as np
+>>> import nnbook as nb
+>>> from nnbook.exercises import checks, ch04
+>>> model, X = ch04.example_network()
+>>> with checks("dead units") as c:
+...     _ = ch04.check_dead_fraction(c, ch04.dead_fraction, model, X)
+PASS  dead_fraction on a network with 2 ReLU layers (9 units)
+dead units: all 1 checks passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..activations import ReLU
+from ..layers import Linear
+from ..module import Sequential
+from . import Checks, diagnose
+
+__all__ = [
+    "elu", "elu_derivative", "check_elu_module",
+    "dead_fraction", "example_network", "check_dead_fraction",
+    "MAXOUT_FINGERPRINT", "MAXOUT_HINT", "MAXOUT_CHOICES",
+]
+
+#: the letters of the conceptual question on maxout units
+MAXOUT_CHOICES = frozenset("abcdefghij")
+
+#: the fingerprint (:func:`nnbook.exercises.answer_hash`) of the answer to the conceptual question
+MAXOUT_FINGERPRINT = "26e4ade86af8d4ab"
+
+#: the hint of the conceptual question on maxout units (it must not give the answer away)
+MAXOUT_HINT = (
+    "not yet. A maximum of two affine functions max(w1 z + b1, w2 z + b2) is convex, piecewise linear, and "
+    "has at most one kink. For each function ask: is it convex (does its slope never decrease as z grows)? "
+    "Is it made of straight pieces? How many kinks does it have? You can also try: set the weights of an "
+    "nb.Maxout(1, 1, k=2) layer by hand and compare it with the function on a grid."
+)
+
+
+# -- running the student's code -------------------------------------------------------------
+
+class _FloatingPointTrouble(Exception):
+    """The student's code overflowed or made a nan somewhere."""
+
+
+def _strict(thunk: Callable[[], Any]) -> Any:
+    """Run ``thunk()`` with NumPy's overflow and invalid-operation warnings turned into errors."""
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        try:
+            return thunk()
+        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+            raise _FloatingPointTrouble(str(exc)) from exc
+
+
+def _error_hint(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    line = f" (line {tb.tb_lineno})" if tb is not None else ""
+    return f"your code raised {type(exc).__name__}: {exc}{line}"
+
+
+def _as_numbers(x: Any) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"expected an array of numbers, got {type(x).__name__}")
+    return arr.astype(np.float64)
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+# -- Exercise: an ELU module -----------------------------------------------------------------
+
+def elu(z: Any, alpha: float = 1.0) -> np.ndarray:
+    r"""The reference ELU, :math:`z` for :math:`z > 0` and :math:`\alpha(e^z - 1)` otherwise."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def elu_derivative(z: Any, alpha: float = 1.0) -> np.ndarray:
+    r"""The reference derivative of the ELU: 1 for :math:`z > 0`, :math:`\alpha e^z` otherwise."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+
+
+_OVERFLOW_HINT = (
+    "overflow in exp for a large input: np.where(z > 0, z, alpha * (np.exp(z) - 1)) computes BOTH branches "
+    "for every entry before choosing, so np.exp(1000) overflows even though that value is thrown away (a "
+    "RuntimeWarning with NumPy's default settings, an inf or nan as soon as it is multiplied by 0). Only "
+    "the entries z <= 0 need the exponential: use np.exp(np.minimum(z, 0)) (or np.expm1 of it)."
+)
+
+
+def _forward_mistakes(z: np.ndarray, alpha: float) -> list[tuple[np.ndarray, str]]:
+    pos = z > 0
+    with np.errstate(all="ignore"):
+        ez = np.exp(np.minimum(z, 0.0))
+        return [
+            (np.maximum(z, 0.0), "that is the ReLU, 0 for z <= 0: the ELU is alpha * (exp(z) - 1) there."),
+            (np.where(pos, z, ez - 1), f"alpha = {alpha:g} is missing: for z <= 0 the ELU is alpha * (exp(z) - 1), "
+                                       "with the alpha the module was built with (self.alpha)."),
+            (np.where(pos, z, alpha * ez), "the -1 is missing: for z <= 0 the ELU is alpha * (exp(z) - 1), which "
+                                           "is 0 at z = 0 (the two branches meet there), not alpha * exp(z)."),
+            (np.where(pos, z, alpha * z), "that is a leaky ReLU with slope alpha; for z <= 0 the ELU is the curve "
+                                          "alpha * (exp(z) - 1), which levels off at -alpha."),
+            (np.where(pos, alpha * (ez - 1), z), "the two branches are swapped: z for z > 0, alpha * (exp(z) - 1) "
+                                                 "for z <= 0."),
+            (-elu(z, alpha), "the sign is flipped."),
+        ]
+
+
+def _backward_mistakes(z: np.ndarray, g: np.ndarray, alpha: float) -> list[tuple[np.ndarray, str]]:
+    pos = z > 0
+    ez = np.exp(np.minimum(z, 0.0))
+    right = elu_derivative(z, alpha)
+    return [
+        (right, "you returned the derivative g'(z) itself: multiply it by grad_out, the gradient that arrives "
+                "from above (chain rule: dL/dz = dL/dh * g'(z))."),
+        (g * np.where(pos, 1.0, alpha * (ez - 1)), "for z <= 0 you used alpha * (exp(z) - 1), the ELU itself; its "
+                                                   "derivative is alpha * exp(z) (= g(z) + alpha)."),
+        (g * np.where(pos, 1.0, ez), f"the derivative for z <= 0 is alpha * exp(z): alpha = {alpha:g} is missing."),
+        (g * pos, "that is the ReLU's derivative, 0 for z <= 0; the ELU's is alpha * exp(z) there, never 0."),
+        (g, "you returned grad_out unchanged: multiply it by the derivative g'(z), which is not 1 for z <= 0."),
+        (g * elu(z, alpha), "you multiplied grad_out by g(z), the ELU's value; multiply by its derivative g'(z): "
+                            "1 for z > 0, alpha * exp(z) otherwise."),
+        (g * np.where(pos, 1.0, alpha), "the derivative for z <= 0 is alpha * exp(z), "
+                                                                "not the constant alpha."),
+        (-g * right, "the sign is flipped."),
+        (g * np.where(pos, 0.0, alpha * ez), "the derivative is 1 for z > 0 (the ELU is z there), not 0."),
+    ]
+
+
+def _first_mistake(actual: np.ndarray, expected: np.ndarray, mistakes: list[tuple[np.ndarray, str]]) -> str:
+    if actual.shape != expected.shape:
+        return (f"shape {actual.shape}, expected {expected.shape}: an activation acts entry by entry, so its "
+                "output (and the gradient it sends back) has the shape of its input.")
+    if not np.all(np.isfinite(actual)):
+        return "inf or nan in the answer (with NumPy's warnings silenced?): " + _OVERFLOW_HINT
+    for wrong, text in mistakes:
+        if _close(actual, wrong, rtol=1e-6, atol=1e-9) and not _close(wrong, expected, rtol=1e-6, atol=1e-9):
+            return text
+    return diagnose(actual, expected)
+
+
+def _grid(alpha: float, shape: tuple[int, int] = (4, 5), seed: int = 4) -> np.ndarray:
+    """Inputs on both sides of 0 and away from it (finite differences do not cross the kink)."""
+    r = np.random.default_rng(seed)
+    z = r.uniform(0.2, 3.5, size=shape) * r.choice([-1.0, 1.0], size=shape)
+    z.flat[0], z.flat[1] = 2.0, -1.5                 # both signs always present
+    return z
+
+
+def check_elu_module(
+    c: Checks,
+    cls: Callable[..., Any],
+    *,
+    alpha: float = 1.0,
+    shape: tuple[int, int] = (4, 5),
+    seed: int = 4,
+    stability: bool = True,
+    name: str | None = None,
+) -> bool:
+    r"""Check an ELU module ``cls(alpha=alpha)`` with ``forward(z)`` and ``backward(grad_out)``.
+
+    Five checks: the forward values on a batch of shape ``shape``; the
+    gradient ``backward(G)`` against :math:`G \odot g'(z)`; a gradient check of
+    ``backward`` against central finite differences of the student's own
+    ``forward``; (with ``stability``) both passes on inputs of magnitude
+    1000, which must run without an overflow; and a backward pass that uses
+    the input of the latest forward pass. Returns whether all passed.
+    """
+    label = name or f"ELU(alpha={alpha:g})"
+    z = _grid(alpha, shape, seed)
+    G = np.random.default_rng(seed + 1).normal(size=shape)
+    ok = True
+
+    def make() -> Any:
+        return cls(alpha=alpha)
+
+    # 1. forward ----------------------------------------------------------------------------
+    n1 = f"{label}: forward on a batch of shape {shape}"
+    try:
+        module = make()
+        z_in = z.copy()
+        out = _strict(lambda: module.forward(z_in))
+        if not np.array_equal(z_in, z):
+            ok &= c._fail(n1, "forward changed its input array in place (e.g. z[z < 0] = ...); compute a new "
+                              "array instead (np.where), so that the caller's z, and the one you keep for "
+                              "backward, stay intact.")
+            forward_ok = False
+        else:
+            a = _as_numbers(out)
+            expected = elu(z, alpha)
+            forward_ok = _close(a, expected)
+            ok &= c._pass(n1) if forward_ok else c._fail(n1, _first_mistake(a, expected, _forward_mistakes(z, alpha)))
+    except _FloatingPointTrouble:
+        ok &= c._fail(n1, _OVERFLOW_HINT)
+        forward_ok = False
+    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
+        hint = _error_hint(exc)
+        if isinstance(exc, TypeError) and "alpha" in str(exc):
+            hint += ". The module is built as MyELU(alpha=...): its __init__ takes alpha and keeps it."
+        ok &= c._fail(n1, hint)
+        forward_ok = False
+
+    # 2. backward ---------------------------------------------------------------------------
+    n2 = f"{label}: backward(grad_out) after forward"
+    try:
+        module = make()
+        _strict(lambda: module.forward(z.copy()))
+        back = _strict(lambda: module.backward(G.copy()))
+        a = _as_numbers(back)
+        expected = G * elu_derivative(z, alpha)
+        ok &= c._pass(n2) if _close(a, expected) else c._fail(n2, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
+    except _FloatingPointTrouble:
+        ok &= c._fail(n2, _OVERFLOW_HINT)
+    except Exception as exc:  # noqa: BLE001
+        hint = _error_hint(exc)
+        if isinstance(exc, AttributeError):
+            hint += ". forward must keep what backward needs (e.g. self.z = z) before it returns."
+        ok &= c._fail(n2, hint)
+
+    # 3. gradient check against the student's own forward -----------------------------------
+    n3 = f"{label}: backward agrees with finite differences of your forward"
+    try:
+        module = make()
+        _strict(lambda: module.forward(z.copy()))
+        analytic = _as_numbers(_strict(lambda: module.backward(G.copy())))
+        eps = 1e-6
+        numeric = np.zeros_like(z)
+        probe = make()
+        for i in np.ndindex(z.shape):
+            zp, zm = z.copy(), z.copy()
+            zp[i] += eps
+            zm[i] -= eps
+            fp = float(np.sum(G * _as_numbers(_strict(lambda: probe.forward(zp)))))
+            fm = float(np.sum(G * _as_numbers(_strict(lambda: probe.forward(zm)))))
+            numeric[i] = (fp - fm) / (2 * eps)
+        if analytic.shape != numeric.shape:
+            ok &= c._fail(n3, f"backward returned shape {analytic.shape}; the input had shape {numeric.shape}.")
+        elif _close(analytic, numeric, rtol=1e-5, atol=1e-7):
+            ok &= c._pass(n3)
+        else:
+            worst = np.unravel_index(np.argmax(np.abs(analytic - numeric)), z.shape)
+            side = "z > 0" if z[worst] > 0 else "z <= 0"
+            ok &= c._fail(n3, (
+                f"backward does not match your forward: at z = {z[worst]:.4g} ({side}) backward gives "
+                f"{analytic[worst]:.6g} but the central difference (f(z + eps) - f(z - eps)) / (2 eps) of "
+                f"sum(grad_out * forward(z)) gives {numeric[worst]:.6g}. Differentiate the branch of "
+                f"forward used for {side}, and multiply by grad_out."
+            ))
+    except _FloatingPointTrouble:
+        ok &= c._fail(n3, _OVERFLOW_HINT)
+    except Exception as exc:  # noqa: BLE001
+        ok &= c._fail(n3, _error_hint(exc))
+
+    # 4. stability: inputs of magnitude 1000 -------------------------------------------------
+    if stability:
+        n4 = f"{label}: forward and backward at z = +-1000, +-30 (no overflow)"
+        big = np.array([[1000.0, -1000.0, 30.0, -30.0, 0.5, -0.5]])
+        Gb = np.array([[1.0, -2.0, 0.5, 3.0, -1.0, 2.0]])
+        try:
+            module = make()
+            out = _as_numbers(_strict(lambda: module.forward(big.copy())))
+            back = _as_numbers(_strict(lambda: module.backward(Gb.copy())))
+            if _close(out, elu(big, alpha)) and _close(back, Gb * elu_derivative(big, alpha)):
+                ok &= c._pass(n4)
+            else:
+                if not _close(out, elu(big, alpha)):
+                    what, wrong, expected = "forward", out, elu(big, alpha)
+                    mistakes = _forward_mistakes(big, alpha)
+                else:
+                    what, wrong, expected = "backward", back, Gb * elu_derivative(big, alpha)
+                    mistakes = _backward_mistakes(big, Gb, alpha)
+                hint = (_OVERFLOW_HINT if wrong.shape == expected.shape and not np.all(np.isfinite(wrong))
+                        else f"{what} at large inputs: {_first_mistake(wrong, expected, mistakes)}")
+                ok &= c._fail(n4, hint)
+        except _FloatingPointTrouble:
+            ok &= c._fail(n4, _OVERFLOW_HINT)
+        except Exception as exc:  # noqa: BLE001
+            ok &= c._fail(n4, _error_hint(exc))
+
+    # 5. backward uses the latest forward's input ---------------------------------------------
+    n5 = f"{label}: backward uses the input of the latest forward"
+    try:
+        module = make()
+        z1 = -np.abs(z) - 0.5
+        _strict(lambda: module.forward(z1.copy()))
+        _strict(lambda: module.forward(z.copy()))
+        a = _as_numbers(_strict(lambda: module.backward(G.copy())))
+        expected = G * elu_derivative(z, alpha)
+        if _close(a, expected):
+            ok &= c._pass(n5)
+        elif forward_ok and _close(a, G * elu_derivative(z1, alpha)):
+            ok &= c._fail(n5, "backward used the input of the FIRST forward call: store the input on every "
+                              "call of forward (self.z = z), not only once.")
+        else:
+            ok &= c._fail(n5, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
+    except _FloatingPointTrouble:
+        ok &= c._fail(n5, _OVERFLOW_HINT)
+    except Exception as exc:  # noqa: BLE001
+        ok &= c._fail(n5, _error_hint(exc))
+    return bool(ok)
+
+
+# -- Exercise: the fraction of dead ReLU units ---------------------------------------------------
+
+def _relu_outputs(model: Sequential, X: np.ndarray) -> list[np.ndarray]:
+    """The output of every ReLU layer of ``model`` on ``X`` (one forward pass)."""
+    out, outputs = np.asarray(X, dtype=np.float64), []
+    for layer in model:
+        out = layer.forward(out)
+        if isinstance(layer, ReLU):
+            outputs.append(out)
+    return outputs
+
+
+def dead_fraction(model: Sequential, X: Any) -> float:
+    """The reference solution: the fraction of the ReLU units of ``model`` that output 0 on every row of ``X``.
+
+    Units of all ``ReLU`` layers are pooled (a network with layers of 30 and
+    10 units, 3 and 5 of them dead, has 8 of 40 units dead: 0.2).
+    """
+    outputs = _relu_outputs(model, X)
+    if not outputs:
+        raise ValueError("dead_fraction: the model has no ReLU layer")
+    dead = np.concatenate([np.all(h <= 0, axis=0) for h in outputs])
+    return float(dead.mean())
+
+
+def example_network() -> tuple[Sequential, np.ndarray]:
+    """A small ReLU network with weights set by hand, and six inputs.
+
+    Layer 1 has 5 units: two always active, one dead (its bias is -10), two
+    active on some of the inputs only. Layer 2 has 4 units: one always active,
+    one dead, two active on some inputs only. So 2 of the 9 ReLU units are
+    dead: 2/9.
+    """
+    def linear(W: Any, b: Any) -> Linear:
+        W = np.asarray(W, dtype=np.float64)
+        layer = Linear(W.shape[0], W.shape[1])
+        layer.weight.value[...] = W
+        layer.bias.value[...] = np.asarray(b, dtype=np.float64)
+        return layer
+
+    first = linear([[1.0, 1.0, 1.0, -1.0, 0.0],
+                    [0.0, 1.0, -1.0, 1.0, 1.0]], [5.0, -10.0, 0.0, 0.0, 5.0])
+    second = linear([[1.0, 0.0, 0.0, 1.0],
+                     [0.0, 0.0, 0.0, 0.0],
+                     [0.0, 1.0, 0.0, 0.0],
+                     [0.0, 0.0, 1.0, 0.0],
+                     [0.0, 0.0, 0.0, 0.0]], [-100.0, -0.5, 0.0, 0.0])
+    out = linear([[1.0], [2.0], [-1.0], [0.5]], [0.0])
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 2.0], [2.0, -1.0], [1.0, 1.0]])
+    return Sequential(first, ReLU(), second, ReLU(), out), X
+
+
+def _dead_mistakes(model: Sequential, X: np.ndarray) -> list[tuple[float, str]]:
+    outs = _relu_outputs(model, X)
+    widths = [h.shape[1] for h in outs]
+    dead = [np.all(h <= 0, axis=0) for h in outs]
+    pooled = float(np.concatenate(dead).mean())
+    total = int(np.concatenate(dead).sum())
+    every: list[np.ndarray] = []                       # every layer's output, ReLU or not
+    out = np.asarray(X, dtype=np.float64)
+    for layer in model:
+        out = layer.forward(out)
+        every.append(np.all(out <= 0, axis=0))
+    mistakes = [
+        (float(np.concatenate([np.any(h <= 0, axis=0) for h in outs]).mean()),
+         "that counts the units that are inactive on AT LEAST ONE input (np.any); a dead unit outputs 0 on "
+         "EVERY input (np.all over the examples, axis=0)."),
+        (float(np.mean([d.mean() for d in dead])),
+         f"that is the mean of the layers' fractions; the layers have {widths} units, so pool the units of "
+         "all layers (dead units / all units) instead of averaging the fractions."),
+        (float(total), f"that is the number of dead units ({total}); return the fraction, dead units / all "
+                       f"ReLU units ({sum(widths)})."),
+        (1.0 - pooled, "that is the fraction of units that are ALIVE; return the fraction that are dead."),
+        (float(dead[0].mean()), "that counts the first ReLU layer only; every ReLU layer of the network counts."),
+        (float(dead[-1].mean()), "that counts the last ReLU layer only; every ReLU layer of the network counts."),
+        (float(np.concatenate([(h <= 0).ravel() for h in outs]).mean()),
+         "that is the fraction of zero ENTRIES of the hidden outputs (examples x units); a unit is dead when its "
+         "whole column is 0: np.all(h <= 0, axis=0), then the mean over the units."),
+        (float(np.concatenate(every).mean()),
+         "that counts the outputs of every layer (Linear layers too); count only the units of the ReLU layers, "
+         "the outputs of isinstance(layer, nb.ReLU)."),
+        (0.0, "no dead unit found. Two usual causes: a test h < 0, never true because a ReLU's output is never "
+              "negative (a dead unit outputs exactly 0: test h <= 0 or h == 0); or np.all over the wrong axis "
+              "(axis=1 runs over the units of one example; a unit is a COLUMN: np.all(h <= 0, axis=0))."),
+        (float(np.concatenate([np.all(h <= 0, axis=1) for h in outs]).mean()),
+         "np.all over the wrong axis: axis=1 runs over the units of one example; a unit is a COLUMN of the "
+         "layer's output, so take np.all(..., axis=0) over the examples."),
+    ]
+    return mistakes
+
+
+def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X: Any, *, name: str | None = None) -> bool:
+    """Check ``fn(model, X)``, the fraction of the ReLU units of ``model`` that output 0 on every row of ``X``.
+
+    The answer must be one number equal to :func:`dead_fraction`; ``fn`` must
+    not change the model's parameters.
+    """
+    X = np.array(X, dtype=np.float64)
+    n_layers = sum(isinstance(layer, ReLU) for layer in model)
+    n_units = sum(h.shape[1] for h in _relu_outputs(model, X))
+    label = name or f"dead_fraction on a network with {n_layers} ReLU layer{'s' if n_layers != 1 else ''} ({n_units} units)"
+    expected = dead_fraction(model, X)
+    before = [p.value.copy() for p in model.parameters()]
+    try:
+        out = fn(model, X.copy())
+    except Exception as exc:  # noqa: BLE001
+        hint = _error_hint(exc)
+        if isinstance(exc, TypeError) and "iterable" in str(exc):
+            hint += ". Loop over the layers with `for layer in model:` (a Sequential is iterable)."
+        return c._fail(label, hint)
+    if any(not np.array_equal(p.value, b) for p, b in zip(model.parameters(), before)):
+        for p, b in zip(model.parameters(), before):
+            p.value[...] = b
+        return c._fail(label, "your function changed the model's parameters; only run forward passes.")
+    try:
+        a = _as_numbers(out)
+    except (TypeError, ValueError) as exc:
+        return c._fail(label, f"could not read the answer as a number: {exc}")
+    if a.size != 1:
+        return c._fail(label, f"return one number, the fraction over all ReLU units; got an array of shape {a.shape} "
+                              "(the per-unit or per-layer values? pool them into one fraction).")
+    value = float(a.reshape(()))
+
+    def hint(actual: np.ndarray, e: np.ndarray) -> str:
+        for wrong, text in _dead_mistakes(model, X):
+            if np.isclose(value, wrong, rtol=1e-9, atol=1e-12) and not np.isclose(wrong, expected, rtol=1e-9, atol=1e-12):
+                return text
+        return (f"got {value:.6g}, expected {expected:.6g}. Run X through the layers one by one; after each ReLU "
+                "layer mark the units whose output is 0 on every example (np.all(h <= 0, axis=0)); return the "
+                "number of marked units divided by the number of ReLU units.")
+
+    return c.scalar(label, lambda: value, expected, rtol=1e-9, atol=1e-12, hint=hint)
