@@ -234,10 +234,21 @@ def replace_solution(source: str, body: str) -> str:
     return "\n".join(lines[:start] + new + lines[end + 1:])
 
 
-def solution_is_indented(source: str) -> bool:
-    """Whether the solution region sits inside a block (a function or method body)."""
-    line = next(line for line in source.splitlines() if line.strip() == BEGIN_SOLUTION)
-    return line[:1].isspace()
+def solution_context(source: str) -> str:
+    """Where the solution region sits: ``"module"`` (top level), ``"def"`` (a function body)
+    or ``"class"`` (a class body, e.g. the methods of a layer)."""
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == BEGIN_SOLUTION)
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for line in reversed(lines[:start]):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) < indent:
+            if stripped.startswith(("def ", "async def ")):
+                return "def"
+            if stripped.startswith("class "):
+                return "class"
+            indent = len(line) - len(stripped)  # an if/for/with block: look further out
+    return "module"
 
 
 def assigned_names(code: str) -> list[str]:

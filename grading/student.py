@@ -50,11 +50,18 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def build(out: Path, course_dir: Path, chapters: list[Path]) -> Course:
+    """The nbgrader course of ``chapters`` in ``course_dir`` and their student edition in ``out``."""
     course = Course.create(course_dir, chapters)
+    write_edition(course, out, [p.stem for p in chapters])
+    return course
+
+
+def write_edition(course: Course, out: Path, names: list[str]) -> None:
+    """Copy the released chapters ``names`` of ``course``, flat, with the package, into ``out``."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    for name in course.assignments:
+    for name in names:
         released = course.root / "release" / name
         for path in sorted(released.rglob("*")):
             dest = out / path.relative_to(released)
@@ -70,7 +77,6 @@ def build(out: Path, course_dir: Path, chapters: list[Path]) -> Course:
     shutil.copytree(ROOT / "src" / "nnbook", out / "src" / "nnbook",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     (out / "README.md").write_text(README)
-    return course
 
 
 def main(argv: list[str] | None = None) -> int:

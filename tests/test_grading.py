@@ -3,43 +3,50 @@
 Chapters and exercises are discovered from ``book/NN_slug.ipynb``, so a chapter
 added later is covered without editing this file (a chapter without exercises
 yet fails the rules below, on purpose). ``tests/grading/fixture/fixture.ipynb``
-is a small chapter of our own in the same format, always graded along with the
-book: the submissions that hang, raise or tamper with the tests run on it.
+is a small chapter of our own in the same format, graded along with the book;
+the submissions that hang, raise or tamper with the tests run on it.
 
-The nbgrader pipeline runs once per module (fixture ``graded``):
-``nbgrader generate_assignment`` on every chapter (the student edition), then
-``nbgrader autograde`` on these submissions of every chapter:
+The nbgrader pipeline runs once per module (fixture ``graded``): one course
+with every chapter as an assignment (``nbgrader generate_assignment``: the
+student edition), then ``nbgrader autograde`` of two students:
 
-``reference``          the chapter as it is (must score full marks)
-``released``           the student edition as released (must score zero)
-``wrong1``, ``wrong2``  the chapter with solution cells replaced by
-                       ``tests/grading/<chapter>/<grade_id>.py``, common mistakes:
-                       odd and even exercises in turn, each group only of exercises
-                       independent of one another (``NNBOOK_GRADING_WRONG=each``:
-                       one submission a mistake). Each mistake must lose its
-                       exercise's points, the other group keep full marks.
-``always-equal``       every solution returns an object whose ``__eq__`` is
-                       always True (must lose every point)
+``released``   submits the student edition as released: it must score zero.
+``reference``  submits, for every chapter, the chapter as it is followed by
+               copies of its exercise cells (from the first solution cell on),
+               one copy a variant, with grade ids ending in ``--<variant>``:
 
-and, on the fixture chapter with a short cell timeout, ``loop`` (an endless
-loop), ``raises`` (a solution cell that raises) and ``tamper`` (a test cell
-replaced by ``pass``, another deleted).
+               ``--wrong-<grade_id>``  the solution cell ``<grade_id>`` replaced
+                   by ``tests/grading/<chapter>/<grade_id>.py``, a common
+                   mistake: that exercise must lose its points, every other
+                   exercise of the copy keep full marks;
+               ``--always-equal``  every solution returns (or assigns) an
+                   object whose ``__eq__`` is always True: it must score zero.
 
-The batches run in up to ``NNBOOK_GRADING_JOBS`` (default 2) nbgrader processes
-at once, each in its own copy of the course directory.
+               The chapter's own grade ids must score full marks: the chapter
+               runs first, top to bottom in a fresh kernel, as it is (one cell
+               that records the names defined so far is put before its first
+               exercise). Before each copy a cell restores the names to that
+               record, so every copy starts as the exercises do in the chapter.
+               This runs each chapter's body once, not once a submission.
+
+On the fixture chapter, with a 5 s cell timeout, ``loop`` (an endless loop),
+``raises`` (a solution cell that raises) and ``tamper`` (a test cell replaced
+by ``pass``, another deleted) are graded as separate submissions, and
+``make grade`` runs on a class of three. Each run works in its own copy of the
+course directory; up to ``NNBOOK_GRADING_JOBS`` (default 2) run at once.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
+import copy
 import csv
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -59,10 +66,10 @@ WRONG = ROOT / "tests" / "grading"
 FIXTURE = WRONG / "fixture" / "fixture.ipynb"
 BOOK_CHAPTERS = gc.chapter_paths()
 CHAPTERS = {p.stem: gc.read_chapter(p) for p in [*BOOK_CHAPTERS, FIXTURE]}
-BOOK_NAMES = [p.stem for p in BOOK_CHAPTERS]
 ALL_NAMES = list(CHAPTERS)
 JOBS = max(1, int(os.environ.get("NNBOOK_GRADING_JOBS", "2")))
-ADVERSARIAL_TIMEOUT = 5  # seconds a cell may run in the fixture's adversarial batch
+ADVERSARIAL_TIMEOUT = 5  # seconds a cell may run in the fixture's adversarial runs
+SEP = "--"  # grade_id + SEP + variant: the grade ids of a variant's copy of the exercises
 
 GRADED_EXERCISES = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.exercises if ex.graded]
 CONCEPTUAL = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.exercises if ex.kind == "conceptual"]
@@ -93,74 +100,59 @@ class _AlwaysEqual:
 
 def always_equal_source(source: str) -> str:
     """The solution cell with every answer replaced by an object equal to everything."""
-    solution = gc.region(source, gc.BEGIN_SOLUTION, gc.END_SOLUTION) or ""
-    if gc.solution_is_indented(source):  # inside a function or method: return the object
+    if gc.solution_context(source) == "def":  # a function body: return the object
         body = "return _AlwaysEqual()"
-    else:  # at the top level: every function defined returns it, every name assigned holds it
-        lines = []
-        for node in ast.parse(solution).body:
-            if isinstance(node, ast.FunctionDef):
-                lines.append(f"def {node.name}(*args, **kwargs):\n    return _AlwaysEqual()")
-        lines += [f"{n} = _AlwaysEqual()" for n in gc.assigned_names(solution)
-                  if not any(line.startswith(f"def {n}(") for line in lines)]
+    else:  # the top level or a class body: every function defined returns it, every name assigned holds it
+        solution = textwrap.dedent(gc.region(source, gc.BEGIN_SOLUTION, gc.END_SOLUTION) or "")
+        tree = ast.parse(solution)
+        defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        lines = [f"def {d.name}({ast.unparse(d.args)}):\n    return _AlwaysEqual()" for d in defs]
+        lines += [f"{n} = _AlwaysEqual()" for n in gc.assigned_names(solution) if n not in {d.name for d in defs}]
         body = "\n".join(lines) or "pass"
     return ALWAYS_EQUAL + "\n" + gc.replace_solution(source, body)
 
 
-def names(source: str) -> tuple[set[str], set[str]]:
-    """(names a cell defines at the top level, names it reads anywhere)."""
-    try:
-        tree = ast.parse(gc._strip_magics(source))
-    except SyntaxError:
-        return set(), set()
-    defined = set(gc.assigned_names(gc._strip_magics(source)))
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return defined, read
+def variants(chapter: str) -> dict[str, dict[str, str]]:
+    """``{variant: {solution grade_id: its source in that variant}}``."""
+    ch = CHAPTERS[chapter]
+    out = {f"wrong-{e.grade_id}": {e.grade_id: wrong_file(chapter, e.grade_id).read_text()}
+           for e in ch.exercises if e.graded and wrong_file(chapter, e.grade_id).exists()}
+    out["always-equal"] = {e.grade_id: always_equal_source(e.source)
+                           for e in ch.exercises if e.cell_type == "code" and e.solution is not None}
+    return out
 
 
-def exercise_names(chapter: str, ex: gc.Exercise) -> tuple[set[str], set[str]]:
-    """What the exercise's solution (reference or wrong) defines, and what its cells read."""
-    sources = [ex.source] + ([wrong_file(chapter, ex.grade_id).read_text()] if wrong_file(chapter, ex.grade_id).exists() else [])
-    defined = set().union(*(names(src)[0] for src in sources))
-    read = set().union(*(names(src)[1] for src in sources + [t.source for t in ex.tests]))
-    return defined, read
+SNAPSHOT = '''\
+# grading test: the names defined before the exercises, restored before each variant below
+_nnbook_names = {k: v for k, v in globals().items() if not k.startswith("_")}'''
+RESTORE = '''\
+# grading test: back to the names defined before the exercises (variant: {variant})
+for _k in [k for k in globals() if not k.startswith("_") and k not in _nnbook_names]:
+    del globals()[_k]
+globals().update(_nnbook_names)'''
 
 
-def independent(chapter: str, a: gc.Exercise, b: gc.Exercise) -> bool:
-    """Neither exercise reads or redefines a name the other's solution cell defines."""
-    def_a, read_a = exercise_names(chapter, a)
-    def_b, read_b = exercise_names(chapter, b)
-    return not (def_a & (read_b | def_b)) and not (def_b & read_a)
+def with_variants(chapter: str) -> nbformat.NotebookNode:
+    """The chapter as it is, then for every variant a copy of its exercise cells (see the module docstring)."""
+    ch = CHAPTERS[chapter]
+    start = min(e.index for e in ch.exercises)
+    nb = copy.deepcopy(ch.nb)
+    nb.cells.insert(start, nbformat.v4.new_code_cell(SNAPSHOT))
+    section = [c for c in ch.nb.cells[start:] if c.cell_type == "code"]
+    for variant, replaced in variants(chapter).items():
+        nb.cells.append(nbformat.v4.new_code_cell(RESTORE.format(variant=variant)))
+        for c in section:
+            new = nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata))
+            meta = new.metadata.get("nbgrader")
+            if meta and meta.get("grade_id"):
+                new.source = replaced.get(meta["grade_id"], c.source)
+                meta["grade_id"] = f"{meta['grade_id']}{SEP}{variant}"
+            nb.cells.append(new)
+    return nb
 
 
-def wrong_groups(chapter: str) -> list[list[gc.Exercise]]:
-    """The graded exercises of a chapter in the groups whose wrong submissions are graded together.
-
-    ``NNBOOK_GRADING_WRONG=each``: one submission a wrong exercise. Otherwise (the
-    default, to keep the run short) two submissions a chapter, odd and even
-    exercises, each holding only exercises independent of one another (a third
-    group opens if needed), so that in each run the other group must keep full marks.
-    """
-    exercises = [e for e in CHAPTERS[chapter].exercises if e.graded and wrong_file(chapter, e.grade_id).exists()]
-    if os.environ.get("NNBOOK_GRADING_WRONG", "grouped") == "each":
-        return [[e] for e in exercises]
-    groups: list[list[gc.Exercise]] = [[], []]
-    for k, ex in enumerate(exercises):
-        for g in [k % 2, 1 - k % 2, *range(2, len(groups))]:
-            if all(independent(chapter, ex, other) for other in groups[g]):
-                groups[g].append(ex)
-                break
-        else:
-            groups.append([ex])
-    return [g for g in groups if g]
-
-
-def wrong_student(chapter: str, grade_id: str) -> str:
-    """The student whose submission holds the wrong ``grade_id`` (with the others of its group)."""
-    for i, group in enumerate(wrong_groups(chapter)):
-        if grade_id in [e.grade_id for e in group]:
-            return f"wrong{i + 1}"
-    raise KeyError(grade_id)
+def variants_name(chapter: str) -> str:
+    return f"{chapter}-variants"
 
 
 def fixture_adversarial() -> dict[str, nbformat.NotebookNode]:
@@ -174,100 +166,66 @@ def fixture_adversarial() -> dict[str, nbformat.NotebookNode]:
     return {"loop": loop, "raises": raises, "tamper": tamper}
 
 
+# -- the pipeline, once ------------------------------------------------------------------------
+
 @dataclass
 class Graded:
-    courses: dict[str, gc.Course]  # student -> the course copy that graded them
+    courses: dict[tuple[str, str], gc.Course]  # (student, assignment) -> the course copy that graded it
     scores: dict[tuple[str, str], dict[str, tuple[float | None, float]]]
     release: dict[str, Path]
     student_dir: Path
-    seconds: dict[str, float]
+    seconds: dict[str, float]  # run label -> seconds
     cli: dict
 
-    def autograded(self, student: str, chapter: str) -> nbformat.NotebookNode:
-        return nbformat.read(self.courses[student].autograded(student, chapter), as_version=4)
-
-
-def _split(submissions: dict[tuple[str, str], object], n: int) -> list[dict[str, list]]:
-    """Split by student into ``n`` batches of about the same cost (a book chapter costs
-    about as much as seven fixture chapters)."""
-    by_student: dict[str, list] = {}
-    for (student, chapter), nb in submissions.items():
-        by_student.setdefault(student, []).append((chapter, nb))
-
-    def cost(items):
-        return sum(0.15 if chapter == "fixture" else 1.0 for chapter, _ in items)
-
-    batches: list[dict[str, list]] = [{} for _ in range(n)]
-    for student, items in sorted(by_student.items(), key=lambda kv: -cost(kv[1])):
-        min(batches, key=lambda b: sum(cost(v) for v in b.values()))[student] = items
-    return [b for b in batches if b]
+    def autograded(self, student: str, assignment: str) -> nbformat.NotebookNode:
+        return nbformat.read(self.courses[(student, assignment)].autograded(student, assignment), as_version=4)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> Graded:
     tmp = tmp_path_factory.mktemp("grading")
-    base = student_edition.build(tmp / "student", tmp / "course", [*BOOK_CHAPTERS, FIXTURE])
+    with_exercises = [name for name, ch in CHAPTERS.items() if ch.exercises]
+    sources = [*BOOK_CHAPTERS, FIXTURE] + [(variants_name(n), with_variants(n)) for n in with_exercises]
+    base = gc.Course.create(tmp / "course", sources)
+    student_edition.write_edition(base, tmp / "student", ALL_NAMES)
 
-    submissions: dict[tuple[str, str], object] = {}
-    for name, ch in CHAPTERS.items():
-        if not ch.exercises:
-            continue
-        submissions[("reference", name)] = ch.path
-        submissions[("released", name)] = base.release(name)
-        always = ch.nb
-        for ex in ch.exercises:
-            if ex.cell_type == "code" and ex.solution is not None:
-                always = gc.with_cell_source(always, ex.grade_id, always_equal_source(ex.source))
-        submissions[("always-equal", name)] = always
-        for i, group in enumerate(wrong_groups(name)):
-            wrong = ch.nb
-            for ex in group:
-                wrong = gc.with_cell_source(wrong, ex.grade_id, wrong_file(name, ex.grade_id).read_text())
-            submissions[(f"wrong{i + 1}", name)] = wrong
+    # two runs a student (chapters alternately), the big ones first; JOBS workers take them as they come free
+    tasks: list[tuple[str, dict[str, dict[str, object]], int | None]] = []
+    for half in (0, 1):
+        names = with_exercises[half::2]
+        tasks.append((f"reference-{half}", {"reference": {variants_name(n): base.source(variants_name(n)) for n in names}}, None))
+        tasks.append((f"released-{half}", {"released": {n: base.release(n) for n in names}}, None))
+    tasks.append(("adversarial", {s: {"fixture": nb} for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
 
-    # one chain of nbgrader runs a worker; the small runs go at the end of the chains
-    batches = _split(submissions, JOBS)
-    chains: list[list[tuple]] = [[("batch", b, None)] for b in batches]
-    chains[-1].append(("batch", {s: [("fixture", nb)] for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
-    chains[0].append(("cli", None, None))
-
-    def run_chain(k: int, chain: list[tuple]) -> list:
-        results = []
-        for j, (kind, batch, timeout) in enumerate(chain):
-            if kind == "cli":
-                results.append(("cli", run_grade_cli(tmp / "cli"), None, None))
-                continue
-            course = base.clone(tmp / f"course-{k}-{j}")
-            for student, items in batch.items():
-                for chapter, nb in items:
-                    course.submit(student, chapter, nb)
-            t0 = time.perf_counter()
+    def run(label: str, subs: dict[str, dict[str, object]], timeout: int | None):
+        course = base.clone(tmp / f"course-{label}")
+        for student, chapters in subs.items():
+            for assignment, nb in chapters.items():
+                course.submit(student, assignment, nb)
+        t0 = time.perf_counter()
+        if any(subs.values()):
             course.autograde(timeout=timeout)
-            results.append(("batch", course, batch, time.perf_counter() - t0))
-        return results
+        return label, course, subs, time.perf_counter() - t0
 
-    courses: dict[str, gc.Course] = {}
-    scores: dict = {}
-    seconds: dict[str, float] = {}
-    cli_result: dict = {}
+    graded = Graded(courses={}, scores={}, release={n: base.release(n) for n in ALL_NAMES},
+                    student_dir=tmp / "student", seconds={}, cli={})
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
-        for results in pool.map(lambda kc: run_chain(*kc), enumerate(chains)):
-            for kind, course, batch, dt in results:
-                if kind == "cli":
-                    cli_result = course
-                    continue
-                scores.update(course.scores())
-                for student in batch:
-                    courses[student] = course
-                    seconds[student] = dt
-    return Graded(courses=courses, scores=scores, release={n: base.release(n) for n in CHAPTERS},
-                  student_dir=tmp / "student", seconds=seconds, cli=cli_result)
+        futures = [pool.submit(run, *task) for task in tasks]
+        cli = pool.submit(run_grade_cli, tmp / "cli")  # `make grade` on a class of three
+        for future in futures:
+            label, course, subs, dt = future.result()
+            graded.scores.update(course.scores())
+            graded.seconds[label] = dt
+            for student, chapters in subs.items():
+                for assignment in chapters:
+                    graded.courses[(student, assignment)] = course
+        graded.cli = cli.result()
+    return graded
 
 
 def run_grade_cli(tmp: Path) -> dict:
-    """``python -m grading.grade`` on a class of three, with the fixture as a one-chapter book."""
-    from grading import grade
-
+    """``python -m grading.grade`` (what ``make grade`` runs) on a class of three, with the
+    fixture as a one-chapter book."""
     book = tmp / "book"
     book.mkdir(parents=True)
     chapter = "00_fixture"
@@ -282,15 +240,28 @@ def run_grade_cli(tmp: Path) -> dict:
     (subs / "carol").mkdir()  # a notebook under another name: reported, skipped
     nbformat.write(fixture.nb, subs / "carol" / "my_homework.ipynb")
     out = tmp / "grades"
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = grade.main([str(subs), "--out", str(out), "--course", str(tmp / "course"), "--book", str(book)])
-    return {"code": code, "out": out, "stderr": err.getvalue()}
+    proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out),
+                           "--course", str(tmp / "course"), "--book", str(book)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return {"code": proc.returncode, "out": out, "stdout": proc.stdout, "stderr": proc.stderr}
 
 
-def points(graded: Graded, student: str, chapter: str) -> dict[str, tuple[float | None, float]]:
-    assert (student, chapter) in graded.scores, f"{student} was not graded on {chapter}"
-    return graded.scores[(student, chapter)]
+def points(graded: Graded, student: str, assignment: str) -> dict[str, tuple[float | None, float]]:
+    assert (student, assignment) in graded.scores, f"{student} was not graded on {assignment}"
+    return graded.scores[(student, assignment)]
+
+
+def variant_points(graded: Graded, chapter: str, variant: str | None) -> dict[str, tuple[float | None, float]]:
+    """Scores of the chapter's own grade ids (``variant=None``) or of a variant's copy, by original id."""
+    got = points(graded, "reference", variants_name(chapter))
+    if variant is None:
+        return {g: s for g, s in got.items() if SEP not in g}
+    suffix = SEP + variant
+    return {g[: -len(suffix)]: s for g, s in got.items() if g.endswith(suffix)}
+
+
+def variant_cell(graded: Graded, chapter: str, grade_id: str, variant: str) -> nbformat.NotebookNode:
+    return cell(graded.autograded("reference", variants_name(chapter)), f"{grade_id}{SEP}{variant}")
 
 
 def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
@@ -395,7 +366,7 @@ def test_nbgrader_config_stops_hanging_cells():
 def test_reference_solutions_score_full_marks(graded, name):
     if not CHAPTERS[name].exercises:
         pytest.fail(f"{name} has no exercises")
-    got = points(graded, "reference", name)
+    got = variant_points(graded, name, None)
     assert set(got) == set(CHAPTERS[name].graded_ids)
     lost = {g: s for g, s in got.items() if s[0] != s[1]}
     assert not lost, f"{name}: the reference solutions lose points in {lost}"
@@ -480,18 +451,12 @@ def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, g
     if not wrong_file(chapter, grade_id).exists():
         pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
     ex = CHAPTERS[chapter].exercise(grade_id)
-    group = next(g for g in wrong_groups(chapter) if ex in g)
-    got = points(graded, wrong_student(chapter, grade_id), chapter)
-    for gid in ex.graded_ids:
-        assert got[gid][0] == 0, f"the wrong {grade_id} still scores {got[gid][0]}/{got[gid][1]} in {gid}"
-    # graded in the same submission: the exercises of its group, which neither read nor
-    # redefine what this one defines (so its mistake cannot reach them) ...
-    for other in group:
-        assert other is ex or independent(chapter, ex, other), f"{grade_id} and {other.grade_id} share names"
-    # ... and every other exercise, solved as in the book, keeps full marks
-    in_group = {gid for e in group for gid in e.graded_ids}
+    got = variant_points(graded, chapter, f"wrong-{grade_id}")
+    assert set(got) == set(CHAPTERS[chapter].graded_ids)
     for gid, (score, max_score) in got.items():
-        if gid not in in_group:
+        if gid in ex.graded_ids:
+            assert score == 0, f"the wrong {grade_id} still scores {score}/{max_score} in {gid}"
+        else:
             assert score == max_score, f"the wrong {grade_id} also loses points in {gid}: {score}/{max_score}"
 
 
@@ -499,9 +464,9 @@ def test_wrong_submission_loses_exactly_that_exercises_points(graded, chapter, g
 def test_a_failed_check_shows_its_hint_and_raises_assertion_error(graded, chapter, grade_id):
     if not wrong_file(chapter, grade_id).exists():
         pytest.fail(f"no wrong submission {wrong_file(chapter, grade_id).relative_to(ROOT)}")
-    nb = graded.autograded(wrong_student(chapter, grade_id), chapter)
     ex = CHAPTERS[chapter].exercise(grade_id)
-    failed = [cell(nb, t.grade_id) for t in ex.tests if errors(cell(nb, t.grade_id))]
+    cells = [variant_cell(graded, chapter, t.grade_id, f"wrong-{grade_id}") for t in ex.tests]
+    failed = [c for c in cells if errors(c)]
     assert failed, f"no test cell of {grade_id} failed"
     for c in failed:
         assert errors(c) == ["AssertionError"], f"the test cell fails with {errors(c)}, not a failed check"
@@ -512,7 +477,7 @@ def test_a_failed_check_shows_its_hint_and_raises_assertion_error(graded, chapte
 @pytest.mark.parametrize("chapter,grade_id", CONCEPTUAL, ids=ids(CONCEPTUAL))
 def test_a_wrong_conceptual_answer_loses_its_points(graded, chapter, grade_id):
     ex = CHAPTERS[chapter].exercise(grade_id)
-    got = points(graded, wrong_student(chapter, grade_id), chapter)
+    got = variant_points(graded, chapter, f"wrong-{grade_id}")
     assert all(got[g][0] == 0 for g in ex.graded_ids)
     # the visible test checks a fingerprint: the right answer is not spelled out in it
     answers = [node.value.value for node in ast.walk(ast.parse(ex.solution or ""))
@@ -529,9 +494,14 @@ def test_a_wrong_conceptual_answer_loses_its_points(graded, chapter, grade_id):
 def test_an_object_equal_to_everything_scores_zero(graded, name):
     if not CHAPTERS[name].exercises:
         pytest.fail(f"{name} has no exercises")
-    got = points(graded, "always-equal", name)
+    got = variant_points(graded, name, "always-equal")
+    assert set(got) == set(CHAPTERS[name].graded_ids)
     scored = {g: s for g, s in got.items() if s[0] != 0}
     assert not scored, f"{name}: returning an object whose __eq__ is always True scores in {scored}"
+    # it failed on the object itself: the solution cells ran
+    ran = {e.grade_id: variant_cell(graded, name, e.grade_id, "always-equal") for e in CHAPTERS[name].exercises}
+    broken = {g: errors(c) for g, c in ran.items() if errors(c)}
+    assert not broken, f"{name}: the always-equal solution cells did not run: {broken}"
 
 
 # -- submissions that hang, raise, or edit the tests (on the fixture chapter) -------------------
@@ -543,8 +513,8 @@ def test_an_endless_loop_is_stopped_by_the_timeout_and_loses_only_its_exercise(g
     assert got[ex2.tests[0].grade_id] == (2.0, 2.0) and got[ex3.tests[0].grade_id] == (1.0, 1.0)
     c = cell(graded.autograded("loop", "fixture"), ex1.tests[0].grade_id)
     assert "CellTimeoutError" in errors(c), errors(c)
-    # the whole batch (three notebooks, one timeout) took far less than a hang would
-    assert graded.seconds["loop"] < 300
+    # the whole run (three notebooks, one timeout) ended, and took far less than a hang would
+    assert graded.seconds["adversarial"] < 300
 
 
 def test_a_solution_cell_that_raises_loses_only_its_exercise(graded):
