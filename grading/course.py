@@ -265,15 +265,6 @@ def assigned_names(code: str) -> list[str]:
     return names
 
 
-def clear_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    out = copy.deepcopy(nb)
-    for cell in out.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    return out
-
-
 # -- running nbgrader ----------------------------------------------------------------------
 
 class NbgraderError(RuntimeError):
