@@ -1,0 +1,2 @@
+# common mistake: forgetting that the theorem needs a compact domain
+answer = {"a", "d", "g"}
