@@ -19,9 +19,13 @@ Timing: every implementation is warmed up, then timed in *rounds*. In each
 round every implementation runs a block of steps, starting from the same
 initial weights (restored, untimed, before each block, so that every block
 does the same work), in an order that changes from round to round, so that
-machine noise hits all of them alike. The report gives the median time per
-step, its spread (10th-90th percentile over rounds) and the ratios, both of
-the medians and the median of the per-round ratios.
+machine noise hits all of them alike. With a multi-threaded BLAS the medium
+case pauses 0.2 s before each block: after a matrix product OpenBLAS's idle
+threads spin for about 0.1 s, and would otherwise take a core from the
+PyTorch block that follows (``--gap 0`` shows the effect); one untimed step
+after the pause warms the caches again. The report gives
+the median time per step, its spread (10th-90th percentile over rounds) and
+the ratios, both of the medians and the median of the per-round ratios.
 
 Run from the repository root::
 
@@ -77,20 +81,21 @@ class Case:
     dtype: Any
     block: int               # steps per timed block
     rounds: int              # default number of rounds
+    gap: float               # default pause before each block with a multi-threaded BLAS (seconds)
     lr: float
     targets: tuple[tuple[str, str, float], ...]   # (label, ratio key, bound)
 
 
 CASES = {
     "tiny": Case(
-        "tiny", (2, 16, 16, 2), 64, np.float64, block=50, rounds=300, lr=0.1,
+        "tiny", (2, 16, 16, 2), 64, np.float64, block=50, rounds=300, gap=0.0, lr=0.1,
         targets=(
             ("nnbook within 1.5x of plain NumPy", "nnbook/numpy", 1.5),
             ("nnbook at least 3x faster than PyTorch", "nnbook/torch", 1 / 3),
         ),
     ),
     "medium": Case(
-        "medium", (784, 256, 256, 10), 256, np.float32, block=4, rounds=150, lr=0.05,
+        "medium", (784, 256, 256, 10), 256, np.float32, block=8, rounds=60, gap=0.2, lr=0.05,
         targets=(
             ("nnbook within 1.15x of plain NumPy", "nnbook/numpy", 1.15),
             ("nnbook within 1.2x of PyTorch", "nnbook/torch", 1.2),
@@ -364,11 +369,19 @@ def check_dtype(case: Case, impl: NnbookImpl, X: np.ndarray, y: np.ndarray) -> N
 CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
-def time_block(impl: Impl, data: list[tuple[Any, Any]], steps: int, clock: Callable[[], float]) -> float:
-    """Seconds per step over one block of ``steps`` steps from the initial weights."""
-    impl.reset()
+def time_block(impl: Impl, data: list[tuple[Any, Any]], steps: int, clock: Callable[[], float],
+               untimed: int = 0) -> float:
+    """Seconds per step over one block of ``steps`` steps from the initial weights.
+
+    ``untimed`` steps first (then the weights are reset) bring caches and
+    threads back after a pause.
+    """
     step = impl.step
     nd = len(data)
+    if untimed:
+        for i in range(untimed):
+            step(*data[i % nd])
+    impl.reset()
     t0 = clock()
     for i in range(steps):
         step(*data[i % nd])
@@ -382,12 +395,14 @@ def load() -> str:
         return "load average unknown"
 
 
-def run_case(case: Case, names: list[str], rounds: int, warmup: int, seed: int, clock: Callable[[], float]) -> dict[str, Any]:
+def run_case(case: Case, names: list[str], rounds: int, warmup: int, seed: int, clock: Callable[[], float],
+             gap: float) -> dict[str, Any]:
     weights, biases, batches = make_problem(case, seed)
     impls = [IMPLS[n](case, weights, biases) for n in names]
     d = case.sizes
     print(f"\n== {case.name}: {'-'.join(map(str, d))} MLP (ReLU), batch {case.batch}, "
-          f"{np.dtype(case.dtype).name}, SGD lr {case.lr}; {rounds} rounds x {case.block} steps")
+          f"{np.dtype(case.dtype).name}, SGD lr {case.lr}; {rounds} rounds x {case.block} steps"
+          + (f", {gap:g} s pause before each block" if gap else ""))
     check_same_math(case, impls, batches)
     check_dtype(case, next(i for i in impls if isinstance(i, NnbookImpl)), *batches[0])
 
@@ -405,7 +420,9 @@ def run_case(case: Case, names: list[str], rounds: int, warmup: int, seed: int, 
             rng.shuffle(orders)
         for j in orders[r % len(orders)]:
             impl = impls[j]
-            times[impl.name].append(time_block(impl, data[impl.name], case.block, clock))
+            if gap:
+                time.sleep(gap)
+            times[impl.name].append(time_block(impl, data[impl.name], case.block, clock, untimed=1 if gap else 0))
     print(f"  machine: {load_before} before timing, {load()} after")
     # rounds in time order, so per-round ratios pair blocks run side by side
     return {"case": case.name, "times": {k: np.array(v) for k, v in times.items()}, "load": [load_before, load()]}
@@ -508,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None,
                         help="rounds per case (default: 300 tiny, 150 medium); each round times one block per implementation")
     parser.add_argument("--warmup", type=int, default=5, help="untimed blocks per implementation first")
+    parser.add_argument("--gap", type=float, default=None,
+                        help="seconds to pause before each timed block (default: 0.2 for medium when NumPy's BLAS "
+                        "runs more than one thread, else 0). After a matrix product OpenBLAS's idle threads spin "
+                        "for about 0.1 s; without the pause they would take a core from the PyTorch block that follows")
     parser.add_argument("--impl", default="nnbook,numpy,torch",
                         help="comma-separated subset of: " + ", ".join(IMPLS) +
                         " ('nnbook+dX' is nnbook with the default model.backward(g), which also computes dL/dX)")
@@ -554,7 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in cases:
         case = CASES[name]
         rounds = args.repeat if args.repeat is not None else case.rounds
-        result = run_case(case, names, rounds, args.warmup, args.seed, CLOCKS[args.clock])
+        gap = args.gap if args.gap is not None else (case.gap if (threads or 1) > 1 else 0.0)
+        result = run_case(case, names, rounds, args.warmup, args.seed, CLOCKS[args.clock], gap)
         summaries.append(report(case, result))
     if args.json:
         with open(args.json, "w") as f:
