@@ -11,34 +11,7 @@ from nnbook.exercises import answer_hash, ch03, checks
 
 F = nb.functional
 
-# -- helpers ------------------------------------------------------------------------
-
-
-def run_checks(capsys, add):
-    """Run ``add(c)`` inside a checks block; return (passed, printed report)."""
-    try:
-        with checks("test") as c:
-            add(c)
-    except AssertionError:
-        passed = False
-    else:
-        passed = True
-    return passed, capsys.readouterr().out
-
-
-def assert_fails_with(capsys, add, *fragments):
-    passed, out = run_checks(capsys, add)
-    assert not passed, out
-    for f in fragments:
-        assert f in out, f"expected {f!r} in the report:\n{out}"
-    return out
-
-
-def assert_passes(capsys, add):
-    passed, out = run_checks(capsys, add)
-    assert passed, out
-    assert "FAIL" not in out
-    return out
+from exercise_helpers import assert_fails_with, assert_passes, run_checks  # noqa: F401
 
 
 # five examples, three classes (n != K, so a transposed answer has another shape);

@@ -216,3 +216,14 @@ def test_diagnose_names_the_likely_mistake(actual, expected, phrase):
 def test_diagnose_is_the_default_hint(capsys):
     Checks("t").array("gradient", np.zeros(2), [1.0, 2.0])
     assert "hint: the answer is all zeros" in capsys.readouterr().out
+
+
+def test_an_answer_that_is_not_numbers_fails_and_says_so(capsys):
+    import pytest as _pytest
+    from nnbook.exercises import checks as _checks
+
+    for method, args, what in (("array", ([1.0],), "numbers"), ("scalar", (1.0,), "a number"), ("finite", (), "numbers")):
+        with _pytest.raises(AssertionError):
+            with _checks("t") as c:
+                getattr(c, method)("answer", lambda: "1.0", *args)
+        assert f"could not read the answer as {what}" in capsys.readouterr().out

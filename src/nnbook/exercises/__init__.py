@@ -116,6 +116,17 @@ class Checks:
             self._fail(name, f"your code raised {type(exc).__name__}: {exc} (line {frame.lineno}: {frame.line})")
             return False, None
 
+    def _numbers(self, name: str, thunk: Any, what: str = "numbers") -> np.ndarray | None:
+        """The answer as a float array, or ``None`` after recording why the check failed."""
+        ok, value = self._get(name, thunk)
+        if not ok:
+            return None
+        try:
+            return _as_float_array(value)
+        except (TypeError, ValueError) as exc:
+            self._fail(name, f"could not read the answer as {what}: {exc}")
+            return None
+
     # -- checks -----------------------------------------------------------------
     def array(
         self,
@@ -128,13 +139,9 @@ class Checks:
         hint: str | Callable[[np.ndarray, np.ndarray], str | None] | None = None,
     ) -> bool:
         """``actual`` (a value or a thunk) equals ``expected`` as float arrays of the same shape."""
-        ok, value = self._get(name, actual)
-        if not ok:
+        a = self._numbers(name, actual)
+        if a is None:
             return False
-        try:
-            a = _as_float_array(value)
-        except (TypeError, ValueError) as exc:
-            return self._fail(name, f"could not read the answer as numbers: {exc}")
         e = _as_float_array(expected)
         if a.shape == e.shape and np.all(np.isfinite(a)) and np.allclose(a, e, rtol=rtol, atol=atol):
             return self._pass(name)
@@ -143,13 +150,9 @@ class Checks:
 
     def scalar(self, name: str, actual: Any, expected: float, *, rtol: float = 1e-6, atol: float = 1e-9, hint: Any = None) -> bool:
         """A single number (a 0-d or one-element array is accepted)."""
-        ok, value = self._get(name, actual)
-        if not ok:
+        a = self._numbers(name, actual, "a number")
+        if a is None:
             return False
-        try:
-            a = _as_float_array(value)
-        except (TypeError, ValueError) as exc:
-            return self._fail(name, f"could not read the answer as a number: {exc}")
         if a.size != 1:
             return self._fail(name, f"expected one number, got an array of shape {a.shape}")
         return self.array(name, lambda: a.reshape(()), np.float64(expected), rtol=rtol, atol=atol, hint=hint)
@@ -165,13 +168,9 @@ class Checks:
 
     def finite(self, name: str, actual: Any, hint: str = "inf or nan in the answer: an overflow? Use a numerically stable form.") -> bool:
         """Every entry is finite."""
-        ok, value = self._get(name, actual)
-        if not ok:
+        a = self._numbers(name, actual)
+        if a is None:
             return False
-        try:
-            a = _as_float_array(value)
-        except (TypeError, ValueError) as exc:
-            return self._fail(name, f"could not read the answer as numbers: {exc}")
         return self._pass(name) if np.all(np.isfinite(a)) else self._fail(name, hint)
 
     def answer(self, name: str, actual: Any, fingerprint: str, hint: str = "not the right answer yet.") -> bool:
