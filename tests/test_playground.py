@@ -515,6 +515,22 @@ def test_precomputed_sweep_over_a_config_field():
         pre.snapshot(l2=0.5, epoch=3)
 
 
+def test_precomputed_sweep_over_tuples_shows_labels_and_trains_the_values():
+    pre = Precomputed(NO_HIDDEN, epochs=[0, 2], hidden=[(), (3,), (3, 2)], views=["boundary"])
+    assert pre.params == {"hidden": ["()", "(3,)", "(3, 2)"], "epoch": [0, 2]}
+    for label, hidden in zip(pre.params["hidden"], [(), (3,), (3, 2)]):
+        by_label, by_value = pre.snapshot(hidden=label, epoch=2), pre.snapshot(hidden=hidden, epoch=2)
+        assert by_label is by_value and by_label.config.hidden == hidden
+        ref = Playground(NO_HIDDEN.replace(hidden=hidden))
+        ref.step_epoch(2)
+        assert list(by_label.train_loss[1:]) == ref.history["loss"]
+    widgets = pytest.importorskip("nnbook.widgets")
+    fig = widgets.interactive(pre.draw, **pre.params)  # a menu of the labels
+    assert len(fig.frames) == 6
+    with pytest.raises(ValueError, match="repeats a value"):
+        Precomputed(NO_HIDDEN, epochs=[1], hidden=[(3,), (3,)])
+
+
 def test_precomputed_labelled_runs_share_their_axes():
     pre = Precomputed({"xavier": BINARY, "zeros": BINARY.replace(init="zeros")}, epochs=[0, 4])
     assert pre.params == {"run": ["xavier", "zeros"], "epoch": [0, 4]}

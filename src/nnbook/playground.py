@@ -1529,21 +1529,31 @@ class Precomputed:
             raise ValueError(f"scrubber: epochs must be increasing non-negative integers, got {epochs}")
         runs: dict[Any, PlaygroundConfig] = {}
         self.params: dict[str, list[Any]] = {}
+        self._labels: dict[str, dict[str, Any]] = {}  # sweep values shown by a label: label -> value
         single = isinstance(configs, PlaygroundConfig) or (isinstance(configs, Mapping) and _looks_like_config(configs))
         if sweep:
             if not single:
                 raise ValueError("scrubber: a sweep (e.g. l2=[0, 0.01]) needs one base config, not several")
             base = PlaygroundConfig.from_dict(configs)  # type: ignore[arg-type]
             names = list(sweep)
+            values: dict[str, list[Any]] = {}
             for k in names:
                 vals = list(sweep[k])
                 if not vals:
                     raise ValueError(f"scrubber: the sweep over {k!r} has no values")
-                self.params[k] = vals
+                values[k] = vals
+                if all(_is_number(v) for v in vals) or all(isinstance(v, str) for v in vals):
+                    self.params[k] = vals
+                else:  # e.g. hidden=[(2,), (8,)]: a menu of labels, each standing for its value
+                    labels = [_fmt(v) for v in vals]
+                    if len(set(labels)) < len(labels):
+                        raise ValueError(f"scrubber: the sweep over {k!r} repeats a value: {vals}")
+                    self._labels[k] = dict(zip(labels, vals))
+                    self.params[k] = labels
             import itertools
 
             for combo in itertools.product(*(self.params[k] for k in names)):
-                runs[combo] = base.replace(**dict(zip(names, combo)))
+                runs[combo] = base.replace(**{k: self._value(k, v) for k, v in zip(names, combo)})
             self._keys = names
         elif single:
             runs[()] = PlaygroundConfig.from_dict(configs)  # type: ignore[arg-type]
@@ -1573,13 +1583,26 @@ class Precomputed:
         self._unit_columns = max(_unit_columns(s) for s in self.frames.values())
         self._dashboards: dict[tuple[Any, ...], Dashboard] = {}
 
+    def _value(self, name: str, shown: Any) -> Any:
+        """The config value behind a swept parameter's shown value (its label, for tuples)."""
+        return self._labels.get(name, {}).get(shown, shown) if isinstance(shown, str) else shown
+
+    def _shown(self, name: str, value: Any) -> Any:
+        """The shown value (a label, for tuples such as ``hidden``) of a swept config value."""
+        return _fmt(value) if name in self._labels and not isinstance(value, str) else value
+
     def snapshot(self, **values: Any) -> Snapshot:
-        """The snapshot for one combination of the parameters."""
+        """The snapshot for one combination of the parameters.
+
+        A sweep over values that are neither all numbers nor all strings (such
+        as ``hidden=[(2,), (8,)]``) is shown as a menu of labels (``"(2,)"``);
+        either the label or the value itself selects the run.
+        """
         missing = [k for k in self.params if k not in values]
         extra = [k for k in values if k not in self.params]
         if missing or extra:
             raise ValueError(f"Precomputed: expected values for {list(self.params)}, got {list(values)}")
-        key = (*(values[k] for k in self._keys), int(values["epoch"]))
+        key = (*(self._shown(k, values[k]) for k in self._keys), int(values["epoch"]))
         if key not in self.frames:
             raise ValueError(f"Precomputed: no frame for {values}; the values are {self.params}")
         return self.frames[key]
@@ -1646,6 +1669,8 @@ def scrubber(
     **sweep
         With one config, a sweep over config fields, e.g. ``l2=[0, 0.003, 0.03]``:
         one run for each combination, switched with a slider or dropdown.
+        Values that are not numbers or strings (``hidden=[(2,), (8,)]``) get a
+        dropdown of labels (``"(2,)"``, ``"(8,)"``).
 
     Returns
     -------
