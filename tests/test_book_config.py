@@ -93,6 +93,18 @@ def test_first_cell_is_the_colab_setup(path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_title_comes_before_any_visible_code(path: Path) -> None:
+    """CONTRIBUTING.md: the title cell follows the (hidden) Colab cell, so the HTML page opens with its title."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = nb["cells"][1]
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    assert cell["cell_type"] == "markdown" and re.match(r"\(\w[\w-]*\)=\n# \S", source), (
+        f"{path.name}: the second cell must be the title, '(label)=' then '# Title', "
+        f"not a {cell['cell_type']} cell starting {source[:40]!r}"
+    )
+
+
 # ---------------------------------------------------------------------------
 # the table of contents
 
