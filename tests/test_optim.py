@@ -134,8 +134,15 @@ def test_empty_params_raise():
 
 
 def test_a_model_instead_of_its_parameters_raises(rng):
-    with pytest.raises(TypeError, match=r"SGD: expected Parameters, got Linear \(pass model.parameters\(\)\)"):
+    with pytest.raises(TypeError, match=r"SGD: got the module Sequential itself; pass its parameters: "
+                                        r"SGD\(sequential.parameters\(\), lr=...\)"):
         nb.SGD(nb.Sequential(nb.Linear(2, 2, rng=rng)), lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD: got the module Linear itself; pass its parameters"):
+        nb.SGD(nb.Linear(2, 2, rng=rng), lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD: params must be an iterable of Parameters \(model.parameters\(\)\), got float"):
+        nb.SGD(0.1, lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD: expected Parameters, got Linear \(pass model.parameters\(\)\)"):
+        nb.SGD([nb.Linear(2, 2, rng=rng)], lr=0.1)
     with pytest.raises(TypeError, match=r"SGD: expected Parameters, got ndarray \(pass model.parameters\(\)\)"):
         nb.SGD([np.zeros(3)], lr=0.1)
 

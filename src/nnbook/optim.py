@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .module import Parameter
+from .module import Module, Parameter
 
 __all__ = ["SGD"]
 
@@ -39,7 +39,17 @@ class SGD:
         weight_decay: float = 0.0,
         l1: float = 0.0,
     ) -> None:
-        self.params = list(params)
+        if isinstance(params, Module):
+            raise TypeError(
+                f"SGD: got the module {type(params).__name__} itself; pass its parameters: "
+                f"SGD({type(params).__name__.lower()}.parameters(), lr=...)"
+            )
+        try:
+            self.params = list(params)
+        except TypeError:
+            raise TypeError(
+                f"SGD: params must be an iterable of Parameters (model.parameters()), got {type(params).__name__}"
+            ) from None
         if not self.params:
             raise ValueError("SGD: got an empty parameter list (did you pass model.parameters()?)")
         for p in self.params:
