@@ -248,3 +248,29 @@ def test_fit_works_with_a_custom_container(rng):
     model = TracedSequential(nb.Linear(2, 4, rng=rng), nb.Tanh(), nb.Linear(4, 1, rng=rng))
     nb.fit(model, nb.BCEWithLogitsLoss(), nb.SGD(model.parameters(), lr=0.5), X, y, epochs=2)
     assert model.calls == 2
+
+
+def test_evaluate_runs_randomized_layers_in_evaluation_mode_and_restores_each_mode(rng):
+    model = nb.Sequential(nb.Linear(3, 4, rng=rng), nb.RReLU(rng=np.random.default_rng(1)), nb.Linear(4, 1, rng=rng))
+    X, y = rng.normal(size=(50, 3)), rng.normal(size=(50, 1))
+    first = nb.evaluate(model, nb.MSELoss(), X, y)["loss"]
+    again = nb.evaluate(model, nb.MSELoss(), X, y)["loss"]
+    assert first == again  # in training mode RReLU would draw new slopes each call
+    model.eval()
+    assert first == nb.MSELoss()(model.forward(X), y)
+    model.train()
+    assert all(m.training for m in model)
+    model[1].eval()  # a mode set by hand on one layer survives evaluate
+    nb.evaluate(model, nb.MSELoss(), X, y)
+    assert [m.training for m in model] == [True, False, True] and model.training
+
+
+def test_fit_validation_loss_is_the_evaluation_mode_loss(rng):
+    model = nb.Sequential(nb.Linear(2, 8, rng=rng), nb.RReLU(rng=np.random.default_rng(2)), nb.Linear(8, 1, rng=rng))
+    X, y = rng.normal(size=(40, 2)), rng.normal(size=(40, 1))
+    seen = []
+    history = nb.fit(model, nb.MSELoss(), nb.SGD(model.parameters(), lr=0.05), X, y, epochs=3,
+                     validation_data=(X, y), callback=lambda e, m, h: seen.append(m[1].training))
+    model.eval()
+    assert history["val_loss"][-1] == nb.MSELoss()(model.forward(X), y)
+    assert seen == [True, True, True]  # training resumes in training mode after each validation

@@ -239,7 +239,12 @@ class PReLU(Module):
                 f"{self!r}: expected input of shape (n, {self.num_parameters}), got {x.shape}"
             )
         self._z = x
-        return np.where(x > 0, x, self.weight.value * x)
+        return np.where(x > 0, x, self._slope(x.dtype) * x)
+
+    def _slope(self, dtype: Any) -> np.ndarray:
+        """The slope in the input's float dtype, so that a float32 model stays float32."""
+        a = self.weight.value
+        return a.astype(dtype, copy=False) if np.issubdtype(dtype, np.floating) else a
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         z = self._cached(self._z)
@@ -249,7 +254,7 @@ class PReLU(Module):
             self.weight.grad += g_a.sum()
         else:
             self.weight.grad += g_a.sum(axis=0)
-        return grad_out * np.where(z > 0, 1.0, self.weight.value)
+        return grad_out * np.where(z > 0, 1.0, self._slope(z.dtype))
 
 
 class ELU(Elementwise):

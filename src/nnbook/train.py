@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from .losses import Loss
 from .module import Module
 from .optim import SGD
 
-__all__ = ["fit", "evaluate", "accuracy"]
+__all__ = ["fit", "evaluate", "accuracy", "evaluation_mode"]
 
 
 def accuracy(loss: Loss, output: np.ndarray, y: np.ndarray) -> float:
@@ -24,9 +25,49 @@ def accuracy(loss: Loss, output: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(pred == y))
 
 
+def _modules(model: Module) -> Iterator[Module]:
+    """``model`` and every module inside it (attributes, and the layers of a Sequential)."""
+    yield model
+    for attr in vars(model).values():
+        items = attr if isinstance(attr, (list, tuple)) else [attr]
+        for item in items:
+            if isinstance(item, Module):
+                yield from _modules(item)
+
+
+@contextmanager
+def evaluation_mode(model: Module) -> Iterator[Module]:
+    """Switch ``model`` to evaluation mode, and back to each module's own mode afterwards.
+
+    Layers that behave differently while training (:class:`~nnbook.RReLU`
+    draws random slopes) then compute their deterministic evaluation output.
+
+    >>> import nnbook as nb
+    >>> model = nb.Sequential(nb.Linear(2, 3), nb.RReLU())
+    >>> with evaluation_mode(model):
+    ...     model[1].training
+    False
+    >>> model[1].training
+    True
+    """
+    modes = [(m, m.training) for m in _modules(model)]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for m, mode in modes:
+            m.training = mode
+
+
 def evaluate(model: Module, loss: Loss, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Loss (and accuracy, for a classification loss) of ``model`` on ``(X, y)``."""
-    out = model.forward(X)
+    """Loss (and accuracy, for a classification loss) of ``model`` on ``(X, y)``.
+
+    The model runs in evaluation mode (:func:`evaluation_mode`), so that a
+    randomized layer such as :class:`~nnbook.RReLU` gives its deterministic
+    output; each module's mode is restored afterwards.
+    """
+    with evaluation_mode(model):
+        out = model.forward(X)
     result = {"loss": loss(out, y)}
     if loss.is_classification:
         result["accuracy"] = accuracy(loss, out, y)
