@@ -153,3 +153,59 @@ def test_check_gradients_catches_a_broken_activation(rng):
     errors = nb.check_gradients(model, nb.CrossEntropyLoss(), X, y)
     assert errors["0.weight"] > 1e-3 and errors["input"] > 1e-3, errors
     assert errors["2.weight"] < FD_TOL
+
+
+# -- finite_difference: forward and central differences ----------------------------------------
+
+def test_finite_difference_central_and_forward_on_a_scalar():
+    d_central = nb.gradcheck.finite_difference(np.exp, 1.0, h=1e-5)
+    d_forward = nb.gradcheck.finite_difference(np.exp, 1.0, h=1e-8, kind="forward")
+    assert isinstance(d_central, float) and isinstance(d_forward, float)
+    assert d_central == pytest.approx(np.e, rel=1e-9)
+    assert d_forward == pytest.approx(np.e, rel=1e-7)
+
+
+def test_finite_difference_error_orders():
+    # truncation error: forward ~ h/2 f'', central ~ h^2/6 f''' (f = exp at 0: all derivatives 1)
+    for h in (1e-2, 1e-3):
+        fwd = nb.gradcheck.finite_difference(np.exp, 0.0, h=h, kind="forward") - 1.0
+        ctr = nb.gradcheck.finite_difference(np.exp, 0.0, h=h) - 1.0
+        assert fwd == pytest.approx(h / 2, rel=0.02)
+        assert ctr == pytest.approx(h**2 / 6, rel=0.02)
+
+
+def test_finite_difference_on_an_array_and_the_number_of_evaluations(rng):
+    A = rng.normal(size=(3, 4))
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return float(np.sum(A * x**2))
+
+    x = rng.normal(size=(3, 4))
+    x_before = x.copy()
+    g = nb.gradcheck.finite_difference(f, x)
+    assert g.shape == x.shape and np.allclose(g, 2 * A * x, rtol=1e-7, atol=1e-9)
+    assert len(calls) == 2 * x.size
+    assert np.array_equal(x, x_before)  # not perturbed in place
+    calls.clear()
+    g = nb.gradcheck.finite_difference(f, x, h=1e-7, kind="forward")
+    assert np.allclose(g, 2 * A * x, rtol=1e-5, atol=1e-6)
+    assert len(calls) == x.size + 1
+
+
+def test_finite_difference_agrees_with_numerical_gradient(rng):
+    x = rng.normal(size=5)
+
+    def f(v):
+        return float(np.sum(np.sin(v) * v))
+
+    assert np.allclose(nb.gradcheck.finite_difference(f, x), nb.numerical_gradient(f, x.copy()), rtol=1e-12, atol=1e-14)
+
+
+def test_finite_difference_errors():
+    with pytest.raises(ValueError, match="finite_difference: kind"):
+        nb.gradcheck.finite_difference(np.exp, 1.0, kind="backward")
+    for h in (0.0, -1e-3, float("nan")):
+        with pytest.raises(ValueError, match="finite_difference: the step h"):
+            nb.gradcheck.finite_difference(np.exp, 1.0, h=h)

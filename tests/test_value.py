@@ -263,3 +263,49 @@ def test_sigmoid_is_stable_at_large_inputs():
     assert Value(-800.0).sigmoid().data == 0.0
     assert Value(800.0).sigmoid().data == 1.0
     assert np.isfinite(Value(-800.0).sigmoid().data)
+
+
+def test_backward_steps_ends_where_backward_does():
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z)
+    order = y.topological_order()
+    seen = list(y.backward_steps())
+    assert seen == list(reversed(order))  # output first, then reverse topological order
+    stepped = {id(v): v.grad for v in order}
+    y.backward()
+    assert all(stepped[id(v)] == v.grad for v in order)
+
+
+def test_backward_steps_pauses_with_partial_sums():
+    x = Value(3.0, "x")
+    y = x * x + x.sin()  # x is used three times: its gradient is a sum of three paths
+    grads = []
+    for node in y.backward_steps():
+        grads.append(x.grad)
+    assert grads[-1] == pytest.approx(2 * 3.0 + math.cos(3.0))
+    partial = [g for g in grads if g not in (0.0, grads[-1])]
+    assert partial, "x's gradient should be seen half accumulated on the way"
+
+
+def test_draw_highlights_nodes():
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    _, ax = plt.subplots()
+    y.draw(ax=ax, highlight=x)
+    colours = [t.get_bbox_patch().get_facecolor() for t in ax.texts if t.get_text()]
+    bright = matplotlib_colour("#ffd54f")
+    assert sum(c == bright for c in colours) == 1
+    _, ax = plt.subplots()
+    y.draw(ax=ax, highlight=[x, z, y])
+    colours = [t.get_bbox_patch().get_facecolor() for t in ax.texts if t.get_text()]
+    assert sum(c == bright for c in colours) == 3
+    plt.close("all")
+
+
+def matplotlib_colour(hex_colour):
+    import matplotlib.colors
+
+    return matplotlib.colors.to_rgba(hex_colour)

@@ -11,7 +11,7 @@ Chapter *Backpropagation* uses it on
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Union
 
 __all__ = ["Value"]
@@ -184,6 +184,22 @@ class Value:
         for node in reversed(order):
             node._backward()
 
+    def backward_steps(self) -> Iterator[Value]:
+        """The backward pass one node at a time, for watching it.
+
+        Does what :meth:`backward` does, but yields each node right after it
+        has sent its gradient to its inputs (``self`` first, then in reverse
+        topological order). While the generator is paused, the ``.grad`` of a
+        node not yet yielded may hold only part of its final sum.
+        """
+        order = self.topological_order()
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+            yield node
+
     # -- showing the graph -------------------------------------------------------------
     def trace(self) -> list[dict[str, Any]]:
         """One row per node in forward order: ``name``, ``op``, ``inputs``, ``value``, ``grad``.
@@ -215,9 +231,14 @@ class Value:
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 
-    def draw(self, ax: Any = None, digits: int = 4) -> Any:
+    def draw(self, ax: Any = None, digits: int = 4, highlight: Any = ()) -> Any:
         """Draw the graph with matplotlib: inputs on the left, ``self`` on the right,
-        each node showing its name, operation, value and gradient. Returns the axes."""
+        each node showing its name, operation, value and gradient. Returns the axes.
+
+        ``highlight``, a node or a collection of nodes, draws those boxes in a
+        bright colour (to show, for example, the node :meth:`backward_steps`
+        has just processed)."""
+        marked = {id(highlight)} if isinstance(highlight, Value) else {id(v) for v in highlight}
         import matplotlib.pyplot as plt
 
         order = self.topological_order()
@@ -247,7 +268,8 @@ class Value:
             op = f" = {v.op}" if v.op else ""
             text = f"{names[id(v)]}{op}\nvalue {v.data:.{digits}g}\ngrad {v.grad:.{digits}g}"
             ax.text(x, y, text, ha="center", va="center", fontsize=8, family="monospace",
-                    bbox=dict(boxstyle="round", fc="#eef3fb" if v._parents else "#fdf1dc", ec="0.4"))
+                    bbox=dict(boxstyle="round", ec="0.4",
+                              fc="#ffd54f" if id(v) in marked else "#eef3fb" if v._parents else "#fdf1dc"))
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
