@@ -268,6 +268,10 @@ def test_plot_layer_histograms_draws_one_axis_a_layer(rng):
         dg.plot_layer_histograms(stats, layers=[0])
     with pytest.raises(ValueError, match="which must be"):
         dg.plot_layer_histograms(stats, which="grads")
+    axes = dg.plot_layer_histograms(stats.activations[:2])
+    assert len(axes) == 2 and axes[1].get_title() == "layer 2"
+    with pytest.raises(ValueError, match="no layers to show"):
+        dg.plot_layer_histograms([])
     _, two = plt.subplots(1, 2)
     with pytest.raises(ValueError, match="3 layers but 2 axes"):
         dg.plot_layer_histograms(stats, axes=two)

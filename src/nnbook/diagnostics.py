@@ -337,7 +337,7 @@ def layer_statistics(
 
 
 def plot_layer_histograms(
-    stats: LayerStatistics,
+    stats: LayerStatistics | Sequence[np.ndarray],
     *,
     which: str = "activations",
     layers: Sequence[int] | None = None,
@@ -350,9 +350,12 @@ def plot_layer_histograms(
 
     Parameters
     ----------
-    stats : LayerStatistics
+    stats : LayerStatistics or sequence of ndarray
+        The statistics of :func:`layer_statistics`, or the arrays to show
+        directly (one a layer, e.g. ``stats.activations`` kept from a run).
     which : str
-        ``"activations"`` (:math:`h^l`) or ``"pre_activations"`` (:math:`s^l`).
+        ``"activations"`` (:math:`h^l`) or ``"pre_activations"`` (:math:`s^l`)
+        of a :class:`LayerStatistics`.
     layers : sequence of int, optional
         The layers to show, counted from 1 (default: all).
     axes : sequence of matplotlib Axes, optional
@@ -369,7 +372,9 @@ def plot_layer_histograms(
 
     if which not in ("activations", "pre_activations"):
         raise ValueError(f"plot_layer_histograms: which must be 'activations' or 'pre_activations', got {which!r}")
-    arrays = getattr(stats, which)
+    arrays = getattr(stats, which) if isinstance(stats, LayerStatistics) else [np.asarray(a) for a in stats]
+    if not arrays:
+        raise ValueError("plot_layer_histograms: no layers to show")
     chosen = list(layers) if layers is not None else list(np.arange(1, len(arrays) + 1))
     bad = [l for l in chosen if not 1 <= l <= len(arrays)]
     if bad:
