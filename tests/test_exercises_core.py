@@ -227,3 +227,96 @@ def test_an_answer_that_is_not_numbers_fails_and_says_so(capsys):
             with _checks("t") as c:
                 getattr(c, method)("answer", lambda: "1.0", *args)
         assert f"could not read the answer as {what}" in capsys.readouterr().out
+
+
+# -- the helpers the chapters' checkers share ----------------------------------------------
+
+def test_as_numbers_refuses_what_is_not_numbers_and_says_what_it_got():
+    from nnbook.exercises import as_numbers
+
+    assert as_numbers([1, 2]).dtype == np.float64
+    np.testing.assert_array_equal(as_numbers(np.array([True, False])), [1.0, 0.0])
+    for bad, phrase in ((None, "got None: did you forget the return statement?"), (True, "got a bool"),
+                        ("1.0", "expected numbers, got str"), ([object()], "expected numbers, got list")):
+        with pytest.raises(TypeError, match=phrase.replace("?", r"\?")):
+            as_numbers(bad)
+    with pytest.raises(TypeError, match="^the weights: got None"):
+        as_numbers(None, "the weights")
+
+
+def test_close_needs_the_same_shape_finite_entries_and_the_tolerance():
+    from nnbook.exercises import close
+
+    a = np.array([1.0, 2.0])
+    assert close(a, a + 1e-10, rtol=0, atol=1e-9)
+    assert not close(a, a + 1e-8, rtol=0, atol=1e-9)
+    assert not close(a[:, None], a, rtol=1, atol=1)  # broadcasts, but the shapes differ
+    assert not close(np.array([np.inf]), np.array([np.inf]), rtol=1, atol=1)
+
+
+def test_error_hint_names_the_error_and_the_line_that_raised_it():
+    from nnbook.exercises import error_hint
+
+    def student():
+        x = np.ones(2)
+        return x @ np.ones(3)
+
+    with pytest.raises(ValueError) as info:
+        student()
+    hint = error_hint(info.value)
+    assert hint.startswith("your code raised ValueError: ")
+    assert "return x @ np.ones(3)" in hint
+
+
+def test_strict_turns_overflow_and_nan_into_floating_point_trouble_but_allows_underflow():
+    from nnbook.exercises import FloatingPointTrouble, strict
+
+    settings = np.geterr()
+    with pytest.raises(FloatingPointTrouble):
+        strict(lambda: np.exp(np.array([1000.0])))
+    with pytest.raises(FloatingPointTrouble):
+        strict(lambda: np.array([0.0]) / np.array([0.0]))
+    assert strict(lambda: np.exp(np.array([-1000.0])))[0] == 0.0
+    assert np.geterr() == settings  # NumPy's settings are back as they were
+
+
+def test_call_records_a_failed_check_with_the_error_or_a_specific_hint(capsys):
+    c = Checks("t")
+    assert c.call("runs", lambda: 3) == (True, 3)
+    assert c.call("raises", lambda: 1 / 0) == (False, None)
+    assert c.call("hinted", lambda: {}["w"], hint=lambda exc: "name the key" if isinstance(exc, KeyError) else None) == (False, None)
+    assert c.call("not hinted", lambda: [][1], hint=lambda exc: "name the key" if isinstance(exc, KeyError) else None) == (False, None)
+    out = capsys.readouterr().out
+    assert "PASS" not in out and c.failed == ["raises", "hinted", "not hinted"]
+    assert "your code raised ZeroDivisionError" in out
+    assert "hint: name the key" in out
+    assert "your code raised IndexError" in out
+
+
+def test_call_on_model_puts_back_parameters_the_student_changed(capsys):
+    import nnbook as nb
+
+    rng = np.random.default_rng(0)
+    model = nb.Sequential(nb.Linear(2, 3, rng=rng), nb.ReLU(), nb.Linear(3, 1, rng=rng))
+    X = rng.normal(size=(4, 2))
+    before = [p.value.copy() for p in model.parameters()]
+    c = Checks("t")
+
+    ok, out = c.call_on_model("forward only", lambda m, x: m.forward(x), model, X)
+    assert ok and out.shape == (4, 1) and c.failed == []
+
+    def trains(m, x):
+        m[0].weight.value += 1.0
+        return 0.0
+
+    assert c.call_on_model("changes weights", trains, model, X) == (False, None)
+    assert all(np.array_equal(p.value, b) for p, b in zip(model.parameters(), before))
+
+    def indexes_the_model_wrongly(m, x):
+        return [layer for layer in 3]
+
+    assert c.call_on_model("not iterable", indexes_the_model_wrongly, model, X) == (False, None)
+    out = capsys.readouterr().out
+    assert "changed the model's parameters" in out
+    assert "Loop over the layers with `for layer in model:`" in out
+    assert c.failed == ["changes weights", "not iterable"]

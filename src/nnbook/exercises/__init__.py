@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Checks", "checks", "diagnose", "answer_hash"]
+__all__ = [
+    "Checks", "checks", "diagnose", "answer_hash",
+    "as_numbers", "close", "error_hint", "strict", "FloatingPointTrouble",
+]
 
 
 def _value(x: Any) -> Any:
@@ -35,13 +38,59 @@ def _value(x: Any) -> Any:
     return x() if callable(x) and not isinstance(x, np.ndarray) else x
 
 
-def _as_float_array(x: Any) -> np.ndarray:
+# -- running the student's code (shared by the chapters' checkers) ------------------------
+
+def as_numbers(x: Any, what: str | None = None) -> np.ndarray:
+    """``x`` as a float64 array, or a :class:`TypeError` that says what was returned instead.
+
+    ``None`` (a missing ``return``), a bare ``bool`` and arrays of objects or
+    strings are refused; ``what`` (e.g. ``"the weights"``) starts the message.
+
+    >>> as_numbers([1, 2]).dtype
+    dtype('float64')
+    >>> as_numbers(None, "the gradient")
+    Traceback (most recent call last):
+        ...
+    TypeError: the gradient: got None: did you forget the return statement?
+    """
+    prefix = f"{what}: " if what else ""
+    if x is None:
+        raise TypeError(f"{prefix}got None: did you forget the return statement?")
     if isinstance(x, (bool, np.bool_)):
-        raise TypeError("got a bool, expected numbers")
+        raise TypeError(f"{prefix}got a bool, expected numbers")
     arr = np.asarray(x)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"expected numbers, got {type(x).__name__} (dtype {arr.dtype})")
+        raise TypeError(f"{prefix}expected numbers, got {type(x).__name__} (dtype {arr.dtype})")
     return arr.astype(np.float64)
+
+
+def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """Same shape, every entry of ``a`` finite, and ``np.allclose(a, b, rtol, atol)``."""
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def error_hint(exc: BaseException) -> str:
+    """``"your code raised ValueError: ... (line 3: ...)"``: the error and the line that raised it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        frame = frames[-1]
+        where = f" (line {frame.lineno}: {frame.line})" if frame.line else f" (line {frame.lineno})"
+    return f"your code raised {type(exc).__name__}: {exc}{where}"
+
+
+class FloatingPointTrouble(Exception):
+    """The student's code overflowed, divided by zero or made a nan (raised by :func:`strict`)."""
+
+
+def strict(thunk: Callable[[], Any]) -> Any:
+    """``thunk()`` with NumPy's overflow, division and invalid-operation warnings turned into
+    :class:`FloatingPointTrouble` (underflow is allowed), so a checker can name the instability."""
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        try:
+            return thunk()
+        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+            raise FloatingPointTrouble(str(exc)) from exc
 
 
 def diagnose(actual: np.ndarray, expected: np.ndarray) -> str:
@@ -112,9 +161,36 @@ class Checks:
         try:
             return True, _value(thunk)
         except Exception as exc:  # student code raised: the check fails, the others still run
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            self._fail(name, f"your code raised {type(exc).__name__}: {exc} (line {frame.lineno}: {frame.line})")
+            self._fail(name, error_hint(exc))
             return False, None
+
+    def call(self, name: str, thunk: Callable[[], Any], hint: Callable[[BaseException], str | None] | None = None) -> tuple[bool, Any]:
+        """Run the student's code once: ``(True, result)``, or ``(False, None)`` after a failed check
+        whose hint is ``hint(exc)`` (when it gives one) or :func:`error_hint`."""
+        try:
+            return True, thunk()
+        except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
+            specific = hint(exc) if hint is not None else None
+            self._fail(name, specific or error_hint(exc))
+            return False, None
+
+    def call_on_model(self, name: str, fn: Callable[..., Any], model: Any, X: np.ndarray) -> tuple[bool, Any]:
+        """Run ``fn(model, X)`` for a function that must only run forward passes: a failed check if it
+        raises or if it changed the model's parameters (which are then put back)."""
+        before = [p.value.copy() for p in model.parameters()]
+
+        def hint(exc: BaseException) -> str | None:
+            if isinstance(exc, TypeError) and "iterable" in str(exc):
+                return error_hint(exc) + ". Loop over the layers with `for layer in model:` (a Sequential is iterable)."
+            return None
+
+        ok, out = self.call(name, lambda: fn(model, X.copy()), hint)
+        if ok and any(not np.array_equal(p.value, b) for p, b in zip(model.parameters(), before)):
+            for p, b in zip(model.parameters(), before):
+                p.value[...] = b
+            self._fail(name, "your function changed the model's parameters; only run forward passes.")
+            return False, None
+        return ok, out
 
     def _numbers(self, name: str, thunk: Any, what: str = "numbers") -> np.ndarray | None:
         """The answer as a float array, or ``None`` after recording why the check failed."""
@@ -122,7 +198,7 @@ class Checks:
         if not ok:
             return None
         try:
-            return _as_float_array(value)
+            return as_numbers(value)
         except (TypeError, ValueError) as exc:
             self._fail(name, f"could not read the answer as {what}: {exc}")
             return None
@@ -142,7 +218,7 @@ class Checks:
         a = self._numbers(name, actual)
         if a is None:
             return False
-        e = _as_float_array(expected)
+        e = as_numbers(expected)
         if a.shape == e.shape and np.all(np.isfinite(a)) and np.allclose(a, e, rtol=rtol, atol=atol):
             return self._pass(name)
         specific = hint(a, e) if callable(hint) else hint

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from . import Checks, diagnose
+from . import Checks, FloatingPointTrouble, close, diagnose, strict
 
 __all__ = [
     "check_sigmoid", "check_logistic_gradient", "check_at_least",
@@ -49,36 +49,12 @@ def _label(z: np.ndarray) -> str:
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6, atol: float = 1e-12) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
-def _reraise(exc: BaseException) -> Any:
-    raise exc
-
-
-def _call(c: Checks, name: str, thunk: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run the student's function once; if it raises, record a failed check that shows where."""
-    try:
-        return True, thunk()
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        c.true(name, lambda: _reraise(exc), "")
-        return False, None
-
-
-# -- Exercise: a numerically stable sigmoid ------------------------------------------
-
-class _FloatingPointTrouble(Exception):
-    """The student's code overflowed (or made inf/inf) somewhere."""
+    return close(a, b, rtol=rtol, atol=atol)
 
 
 def _strict(fn: Callable[[np.ndarray], Any], z: np.ndarray) -> np.ndarray:
     """Call ``fn`` with overflow and invalid operations turned into errors."""
-    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        try:
-            out = fn(z.copy())
-        except (FloatingPointError, OverflowError) as exc:
-            raise _FloatingPointTrouble(str(exc)) from exc
-    return np.asarray(out, dtype=np.float64)
+    return np.asarray(strict(lambda: fn(z.copy())), dtype=np.float64)
 
 
 def _overflow_hint(sigmoid: Callable[[np.ndarray], Any], z: np.ndarray) -> str:
@@ -87,7 +63,7 @@ def _overflow_hint(sigmoid: Callable[[np.ndarray], Any], z: np.ndarray) -> str:
     for v in z.ravel():
         try:
             _strict(sigmoid, np.array([v]))
-        except _FloatingPointTrouble:
+        except FloatingPointTrouble:
             bad.append(float(v))
         except Exception:  # noqa: BLE001 - other errors are reported elsewhere
             pass
@@ -131,7 +107,7 @@ def check_sigmoid(c: Checks, sigmoid: Callable[[np.ndarray], Any], z: Any, *, na
     def run() -> np.ndarray:
         try:
             return _strict(sigmoid, z)
-        except _FloatingPointTrouble:
+        except FloatingPointTrouble:
             trouble["hint"] = _overflow_hint(sigmoid, z)
             return np.full(z.shape, np.nan)
 
@@ -277,7 +253,7 @@ def check_logistic_gradient(
     name = name or f"gradient on n = {X.shape[0]} examples with d = {X.shape[1]} inputs"
     expected_w, expected_b = logistic_gradient(X, y, w, b)
     mistakes = _gradient_mistakes(X, y, w, b)
-    ok, out = _call(c, name, lambda: gradient(X.copy(), y.copy(), w.copy(), b.copy()))
+    ok, out = c.call(name, lambda: gradient(X.copy(), y.copy(), w.copy(), b.copy()))
     if not ok:
         return False
     is_pair = isinstance(out, (tuple, list)) and len(out) == 2 and all(o is not None for o in out)
@@ -317,7 +293,7 @@ def check_at_least(c: Checks, at_least: Callable[[int, int], Any], k: int, n: in
     name = name or f"at least {k} of {n} inputs"
     X, expected = at_least_table(k, n)
     ones = X.sum(axis=1)
-    ok, out = _call(c, name, lambda: at_least(k, n))
+    ok, out = c.call(name, lambda: at_least(k, n))
     if not ok:
         return False
     if not (isinstance(out, (tuple, list)) and len(out) == 2):

@@ -29,7 +29,7 @@ from ..activations import Step
 from ..layers import Linear
 from ..module import Module, Sequential
 from ..logic import binary_inputs
-from . import Checks, diagnose
+from . import Checks, as_numbers, close, diagnose
 
 __all__ = [
     "XNOR", "relu_network_output", "check_xnor_weights", "two_layer_forward", "check_forward",
@@ -50,32 +50,8 @@ SEPARABLE_HINT = (
 )
 
 
-def _reraise(exc: BaseException) -> Any:
-    raise exc
-
-
-def _call(c: Checks, name: str, thunk: Callable[[], Any], hint: Callable[[BaseException], str | None] | None = None) -> tuple[bool, Any]:
-    """Run the student's code once; if it raises, record a failed check with a hint."""
-    try:
-        return True, thunk()
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        specific = hint(exc) if hint is not None else None
-        if specific:
-            c._fail(name, specific)
-        else:
-            c.true(name, lambda: _reraise(exc), "")
-        return False, None
-
-
 def _close(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=1e-6, atol=atol))
-
-
-def _numbers(x: Any) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"expected numbers, got {type(x).__name__}")
-    return arr.astype(np.float64)
+    return close(a, b, rtol=1e-6, atol=atol)
 
 
 def _row(x: np.ndarray) -> str:
@@ -130,7 +106,7 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
     """
     tag = f"2-{hidden}-1" if hidden else "2-k-1"
     try:
-        arrays = [_numbers(v) for v in (W1, b1, W2, b2)]
+        arrays = [as_numbers(v) for v in (W1, b1, W2, b2)]
     except (TypeError, ValueError) as exc:
         return c.true(f"{tag} ReLU network: W1, b1, W2, b2 are arrays of numbers", False, f"could not read the weights as numbers: {exc}")
     W1, b1, W2, b2 = arrays
@@ -235,8 +211,7 @@ def check_forward(
     name = name or f"forward with {shapes}"
     expected = two_layer_forward(X, W1, b1, W2, b2)
     mistakes = _forward_mistakes(X, W1, b1, W2, b2)
-    ok, out = _call(
-        c, name, lambda: forward(X.copy(), W1.copy(), b1.copy(), W2.copy(), b2.copy()),
+    ok, out = c.call(name, lambda: forward(X.copy(), W1.copy(), b1.copy(), W2.copy(), b2.copy()),
         hint=lambda exc: _forward_error_hint(exc, shapes),
     )
     if not ok:
@@ -315,7 +290,7 @@ def check_threshold_network(
     if isinstance(model, type):
         return c.true(name, False, f"got the class {model.__name__}; build an instance, e.g. nb.Sequential(...), and pass that.")
     if callable(model) and not isinstance(model, Module):  # a function that builds the network
-        ok, model = _call(c, name, model)
+        ok, model = c.call(name, model)
         if not ok:
             return False
     if not isinstance(model, Module):
@@ -343,7 +318,7 @@ def check_threshold_network(
             return f"the network must take {n_inputs} inputs ({exc})."
         return None
 
-    ok, out = _call(c, name, lambda: model.forward(X.copy()), hint=wrong_width)
+    ok, out = c.call(name, lambda: model.forward(X.copy()), hint=wrong_width)
     if not ok:
         return False
     try:

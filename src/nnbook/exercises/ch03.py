@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from . import Checks, diagnose
+from . import Checks, FloatingPointTrouble, diagnose, strict
 
 __all__ = [
     "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
@@ -77,17 +77,9 @@ def cross_entropy_grad(Z: Any, y: Any) -> np.ndarray:
 
 # -- running the student's code -------------------------------------------------------------
 
-class _FloatingPointTrouble(Exception):
-    """The student's code overflowed, divided by zero or made a nan somewhere."""
-
-
 def _strict(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray) -> Any:
     """Call ``fn(Z, y)`` on copies, with NumPy's floating-point warnings turned into errors."""
-    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-        try:
-            return fn(Z.copy(), y.copy())
-        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
-            raise _FloatingPointTrouble(str(exc)) from exc
+    return strict(lambda: fn(Z.copy(), y.copy()))
 
 
 def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message: str, what: str) -> str:
@@ -98,7 +90,7 @@ def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message:
             try:
                 _strict(fn, Z[i:i + 1], y[i:i + 1])
                 alone.append(True)
-            except _FloatingPointTrouble:
+            except FloatingPointTrouble:
                 alone.append(False)
             except Exception:  # noqa: BLE001 - other errors are not the point here
                 alone.append(False)
@@ -132,7 +124,7 @@ def _run(c: Checks, name: str, fn: Callable[..., Any], Z: np.ndarray, y: np.ndar
     """Run the student's function; on an exception, record a failed check whose hint names the problem."""
     try:
         return True, _strict(fn, Z, y)
-    except _FloatingPointTrouble as exc:
+    except FloatingPointTrouble as exc:
         c._fail(name, _trouble_hint(fn, Z, y, str(exc), what))
     except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
         frame = exc.__traceback__

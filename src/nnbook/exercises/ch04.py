@@ -29,7 +29,7 @@ import numpy as np
 from ..activations import ReLU
 from ..layers import Linear
 from ..module import Sequential
-from . import Checks, diagnose
+from . import Checks, FloatingPointTrouble, as_numbers, close, diagnose, error_hint, strict
 
 __all__ = [
     "elu", "elu_derivative", "check_elu_module",
@@ -54,36 +54,8 @@ MAXOUT_HINT = (
 
 # -- running the student's code -------------------------------------------------------------
 
-class _FloatingPointTrouble(Exception):
-    """The student's code overflowed or made a nan somewhere."""
-
-
-def _strict(thunk: Callable[[], Any]) -> Any:
-    """Run ``thunk()`` with NumPy's overflow and invalid-operation warnings turned into errors."""
-    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        try:
-            return thunk()
-        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
-            raise _FloatingPointTrouble(str(exc)) from exc
-
-
-def _error_hint(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    line = f" (line {tb.tb_lineno})" if tb is not None else ""
-    return f"your code raised {type(exc).__name__}: {exc}{line}"
-
-
-def _as_numbers(x: Any) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"expected an array of numbers, got {type(x).__name__}")
-    return arr.astype(np.float64)
-
-
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+    return close(a, b, rtol=rtol, atol=atol)
 
 
 # -- Exercise: an ELU module -----------------------------------------------------------------
@@ -199,22 +171,22 @@ def check_elu_module(
     try:
         module = make()
         z_in = z.copy()
-        out = _strict(lambda: module.forward(z_in))
+        out = strict(lambda: module.forward(z_in))
         if not np.array_equal(z_in, z):
             ok &= c._fail(n1, "forward changed its input array in place (e.g. z[z < 0] = ...); compute a new "
                               "array instead (np.where), so that the caller's z, and the one you keep for "
                               "backward, stay intact.")
             forward_ok = False
         else:
-            a = _as_numbers(out)
+            a = as_numbers(out)
             expected = elu(z, alpha)
             forward_ok = _close(a, expected)
             ok &= c._pass(n1) if forward_ok else c._fail(n1, _first_mistake(a, expected, _forward_mistakes(z, alpha)))
-    except _FloatingPointTrouble:
+    except FloatingPointTrouble:
         ok &= c._fail(n1, _OVERFLOW_HINT)
         forward_ok = False
     except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = _error_hint(exc)
+        hint = error_hint(exc)
         if isinstance(exc, TypeError) and "alpha" in str(exc):
             hint += ". The module is built as MyELU(alpha=...): its __init__ takes alpha and keeps it."
         ok &= c._fail(n1, hint)
@@ -224,15 +196,15 @@ def check_elu_module(
     n2 = f"{label}: backward(grad_out) after forward"
     try:
         module = make()
-        _strict(lambda: module.forward(z.copy()))
-        back = _strict(lambda: module.backward(G.copy()))
-        a = _as_numbers(back)
+        strict(lambda: module.forward(z.copy()))
+        back = strict(lambda: module.backward(G.copy()))
+        a = as_numbers(back)
         expected = G * elu_derivative(z, alpha)
         ok &= c._pass(n2) if _close(a, expected) else c._fail(n2, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
-    except _FloatingPointTrouble:
+    except FloatingPointTrouble:
         ok &= c._fail(n2, _OVERFLOW_HINT)
     except Exception as exc:  # noqa: BLE001
-        hint = _error_hint(exc)
+        hint = error_hint(exc)
         if isinstance(exc, AttributeError):
             hint += ". forward must keep what backward needs (e.g. self.z = z) before it returns."
         ok &= c._fail(n2, hint)
@@ -241,8 +213,8 @@ def check_elu_module(
     n3 = f"{label}: backward agrees with finite differences of your forward"
     try:
         module = make()
-        _strict(lambda: module.forward(z.copy()))
-        analytic = _as_numbers(_strict(lambda: module.backward(G.copy())))
+        strict(lambda: module.forward(z.copy()))
+        analytic = as_numbers(strict(lambda: module.backward(G.copy())))
         eps = 1e-6
         numeric = np.zeros_like(z)
         probe = make()
@@ -250,8 +222,8 @@ def check_elu_module(
             zp, zm = z.copy(), z.copy()
             zp[i] += eps
             zm[i] -= eps
-            fp = float(np.sum(G * _as_numbers(_strict(lambda: probe.forward(zp)))))
-            fm = float(np.sum(G * _as_numbers(_strict(lambda: probe.forward(zm)))))
+            fp = float(np.sum(G * as_numbers(strict(lambda: probe.forward(zp)))))
+            fm = float(np.sum(G * as_numbers(strict(lambda: probe.forward(zm)))))
             numeric[i] = (fp - fm) / (2 * eps)
         if analytic.shape != numeric.shape:
             ok &= c._fail(n3, f"backward returned shape {analytic.shape}; the input had shape {numeric.shape}.")
@@ -266,10 +238,10 @@ def check_elu_module(
                 f"sum(grad_out * forward(z)) gives {numeric[worst]:.6g}. Differentiate the branch of "
                 f"forward used for {side}, and multiply by grad_out."
             ))
-    except _FloatingPointTrouble:
+    except FloatingPointTrouble:
         ok &= c._fail(n3, _OVERFLOW_HINT)
     except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n3, _error_hint(exc))
+        ok &= c._fail(n3, error_hint(exc))
 
     # 4. stability: inputs of magnitude 1000 -------------------------------------------------
     if stability:
@@ -278,8 +250,8 @@ def check_elu_module(
         Gb = np.array([[1.0, -2.0, 0.5, 3.0, -1.0, 2.0]])
         try:
             module = make()
-            out = _as_numbers(_strict(lambda: module.forward(big.copy())))
-            back = _as_numbers(_strict(lambda: module.backward(Gb.copy())))
+            out = as_numbers(strict(lambda: module.forward(big.copy())))
+            back = as_numbers(strict(lambda: module.backward(Gb.copy())))
             if _close(out, elu(big, alpha)) and _close(back, Gb * elu_derivative(big, alpha)):
                 ok &= c._pass(n4)
             else:
@@ -292,19 +264,19 @@ def check_elu_module(
                 hint = (_OVERFLOW_HINT if wrong.shape == expected.shape and not np.all(np.isfinite(wrong))
                         else f"{what} at large inputs: {_first_mistake(wrong, expected, mistakes)}")
                 ok &= c._fail(n4, hint)
-        except _FloatingPointTrouble:
+        except FloatingPointTrouble:
             ok &= c._fail(n4, _OVERFLOW_HINT)
         except Exception as exc:  # noqa: BLE001
-            ok &= c._fail(n4, _error_hint(exc))
+            ok &= c._fail(n4, error_hint(exc))
 
     # 5. backward uses the latest forward's input ---------------------------------------------
     n5 = f"{label}: backward uses the input of the latest forward"
     try:
         module = make()
         z1 = -np.abs(z) - 0.5
-        _strict(lambda: module.forward(z1.copy()))
-        _strict(lambda: module.forward(z.copy()))
-        a = _as_numbers(_strict(lambda: module.backward(G.copy())))
+        strict(lambda: module.forward(z1.copy()))
+        strict(lambda: module.forward(z.copy()))
+        a = as_numbers(strict(lambda: module.backward(G.copy())))
         expected = G * elu_derivative(z, alpha)
         if _close(a, expected):
             ok &= c._pass(n5)
@@ -313,10 +285,10 @@ def check_elu_module(
                               "call of forward (self.z = z), not only once.")
         else:
             ok &= c._fail(n5, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
-    except _FloatingPointTrouble:
+    except FloatingPointTrouble:
         ok &= c._fail(n5, _OVERFLOW_HINT)
     except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n5, _error_hint(exc))
+        ok &= c._fail(n5, error_hint(exc))
     return bool(ok)
 
 
@@ -422,20 +394,11 @@ def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X:
     n_units = sum(h.shape[1] for h in _relu_outputs(model, X))
     label = name or f"dead_fraction on a network with {n_layers} ReLU layer{'s' if n_layers != 1 else ''} ({n_units} units)"
     expected = dead_fraction(model, X)
-    before = [p.value.copy() for p in model.parameters()]
+    ok, out = c.call_on_model(label, fn, model, X)
+    if not ok:
+        return False
     try:
-        out = fn(model, X.copy())
-    except Exception as exc:  # noqa: BLE001
-        hint = _error_hint(exc)
-        if isinstance(exc, TypeError) and "iterable" in str(exc):
-            hint += ". Loop over the layers with `for layer in model:` (a Sequential is iterable)."
-        return c._fail(label, hint)
-    if any(not np.array_equal(p.value, b) for p, b in zip(model.parameters(), before)):
-        for p, b in zip(model.parameters(), before):
-            p.value[...] = b
-        return c._fail(label, "your function changed the model's parameters; only run forward passes.")
-    try:
-        a = _as_numbers(out)
+        a = as_numbers(out)
     except (TypeError, ValueError) as exc:
         return c._fail(label, f"could not read the answer as a number: {exc}")
     if a.size != 1:

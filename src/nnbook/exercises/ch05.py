@@ -45,16 +45,6 @@ UAT_HINT = (
 )
 
 
-def _call(c: Checks, name: str, thunk: Callable[[], Any], hint: Callable[[BaseException], str | None] | None = None) -> tuple[bool, Any]:
-    """Run the student's code once; if it raises, record a failed check with a hint."""
-    try:
-        return True, thunk()
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        specific = hint(exc) if hint is not None else None
-        c._fail(name, specific or f"your code raised {type(exc).__name__}: {exc}")
-        return False, None
-
-
 def _one_hidden_layer(model: Any, activation: type, what: str) -> str | None:
     """A hint if ``model`` is not ``Sequential(Linear(1, k), activation(), Linear(k, 1))``."""
     if isinstance(model, type):
@@ -106,7 +96,7 @@ def check_bump(
     at least ``margin`` outside them.
     """
     name = f"bump of height {height:g} on ({left:g}, {right:g})"
-    ok, model = _call(c, name, lambda: make_bump(left, right, height))
+    ok, model = c.call(name, lambda: make_bump(left, right, height))
     if not ok:
         return False
     problem = _one_hidden_layer(model, Sigmoid, "Sigmoid")
@@ -117,7 +107,7 @@ def check_bump(
     x = np.linspace(span[0], span[1], 6001)
     keep = (np.abs(x - left) >= margin) & (np.abs(x - right) >= margin)
     x = x[keep]
-    ok, out = _call(c, name, lambda: model.forward(x[:, None]))
+    ok, out = c.call(name, lambda: model.forward(x[:, None]))
     if not ok:
         return False
     expected = bump_target(x, left, right, height)[:, None]
@@ -270,7 +260,7 @@ def check_kinks(
     k = W1.shape[-1]
     name = name or f"kinks of a network with {k} hidden units"
     expected = reference_kinks(W1, b1, W2)
-    ok, out = _call(c, name, lambda: kinks(W1.copy(), b1.copy(), W2.copy()))
+    ok, out = c.call(name, lambda: kinks(W1.copy(), b1.copy(), W2.copy()))
     if not ok:
         return False
     mistakes = _kink_mistakes(W1, b1, W2)
@@ -308,7 +298,7 @@ def check_shallow_sawtooth(c: Checks, build: Any, depth: int = 3, *, max_units: 
     name = f"one hidden layer computing the tent map composed {depth} times on [0, 1]"
     model = build
     if callable(build) and not isinstance(build, (Module, type)):
-        ok, model = _call(c, name, build)
+        ok, model = c.call(name, build)
         if not ok:
             return False
     problem = _one_hidden_layer(model, ReLU, "ReLU")
@@ -321,7 +311,7 @@ def check_shallow_sawtooth(c: Checks, build: Any, depth: int = 3, *, max_units: 
         return c.true(name, False, problem)
     teeth = 2**depth
     x = np.unique(np.r_[np.linspace(0.0, 1.0, 4001), np.arange(teeth + 1) / teeth])
-    ok, out = _call(c, name, lambda: model.forward(x[:, None]))
+    ok, out = c.call(name, lambda: model.forward(x[:, None]))
     if not ok:
         return False
     expected = sawtooth_network(depth).forward(x[:, None])

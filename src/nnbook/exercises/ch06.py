@@ -29,7 +29,7 @@ import numpy as np
 from .. import functional as F
 from ..gradcheck import numerical_gradient, relative_error
 from ..module import Module, Parameter
-from . import Checks, diagnose
+from . import Checks, FloatingPointTrouble, as_numbers, close, diagnose, error_hint, strict
 
 __all__ = [
     "ReferenceLinear", "check_linear_backward",
@@ -52,37 +52,8 @@ MODES_HINT = (
 
 # -- running the student's code -------------------------------------------------------------
 
-class _FloatingPointTrouble(Exception):
-    """The student's code overflowed or made a nan somewhere."""
-
-
-def _strict(thunk: Callable[[], Any]) -> Any:
-    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        try:
-            return thunk()
-        except (FloatingPointError, OverflowError, ZeroDivisionError) as exc:
-            raise _FloatingPointTrouble(str(exc)) from exc
-
-
-def _error_hint(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    line = f" (line {tb.tb_lineno})" if tb is not None else ""
-    return f"your code raised {type(exc).__name__}: {exc}{line}"
-
-
-def _as_numbers(x: Any) -> np.ndarray:
-    if x is None:
-        raise TypeError("got None: did you forget the return statement?")
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"expected an array of numbers, got {type(x).__name__}")
-    return arr.astype(np.float64)
-
-
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-8, atol: float = 1e-11) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+    return close(a, b, rtol=rtol, atol=atol)
 
 
 def _first_mistake(actual: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]]) -> str:
@@ -220,11 +191,11 @@ def check_linear_backward(
     names = [f"{label}: backward returns dL/dX", f"{label}: weight.grad", f"{label}: bias.grad"]
     try:
         m = build()
-        _strict(lambda: m.forward(X.copy()))
-        back = _strict(lambda: m.backward(G.copy()))
+        strict(lambda: m.forward(X.copy()))
+        back = strict(lambda: m.backward(G.copy()))
         results = {"dX": back, "weight": m.weight.grad.copy(), "bias": m.bias.grad.copy()}
     except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = _error_hint(exc)
+        hint = error_hint(exc)
         if "non-broadcastable output operand" in str(exc):
             hint += (". What you add into a .grad must have the parameter's shape: bias.grad is (d_out,), so the "
                      "bias gradient is summed over the batch, grad_out.sum(axis=0); weight.grad is (d_in, d_out), "
@@ -240,7 +211,7 @@ def check_linear_backward(
         what_name = {"dX": "the returned dL/dX", "weight": "weight.grad", "bias": "bias.grad"}
         for nm, key in zip(names, ("dX", "weight", "bias")):
             try:
-                a = _as_numbers(results[key])
+                a = as_numbers(results[key])
             except TypeError as exc:
                 hint = f"could not read {what_name[key]} as numbers: {exc}"
                 if key == "dX" and results[key] is None:
@@ -264,14 +235,14 @@ def check_linear_backward(
     n4 = f"{label}: gradient check against central differences"
     try:
         m = build()
-        _strict(lambda: m.forward(X.copy()))
-        dX = _as_numbers(_strict(lambda: m.backward(G.copy())))
+        strict(lambda: m.forward(X.copy()))
+        dX = as_numbers(strict(lambda: m.backward(G.copy())))
         analytic = {"input": dX, "weight": m.weight.grad.astype(np.float64), "bias": m.bias.grad.astype(np.float64)}
         probe = build()
         Xp = X.copy()
 
         def f(_: np.ndarray) -> float:
-            return float(np.sum(G * _as_numbers(probe.forward(Xp))))
+            return float(np.sum(G * as_numbers(probe.forward(Xp))))
 
         numeric = {"input": numerical_gradient(f, Xp), "weight": numerical_gradient(f, probe.weight.value),
                    "bias": numerical_gradient(f, probe.bias.value)}
@@ -285,16 +256,16 @@ def check_linear_backward(
         else:
             ok &= c._pass(n4)
     except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n4, _error_hint(exc))
+        ok &= c._fail(n4, error_hint(exc))
 
     # 5: accumulation ---------------------------------------------------------------------
     n5 = f"{label}: a second backward adds into .grad"
     try:
         m = build()
         for _ in range(2):
-            _strict(lambda: m.forward(X.copy()))
-            _strict(lambda: m.backward(G.copy()))
-        gw, gb = _as_numbers(m.weight.grad), _as_numbers(m.bias.grad)
+            strict(lambda: m.forward(X.copy()))
+            strict(lambda: m.backward(G.copy()))
+        gw, gb = as_numbers(m.weight.grad), as_numbers(m.bias.grad)
         if _close(gw, 2 * X.T @ G) and _close(gb, 2 * G.sum(axis=0)):
             ok &= c._pass(n5)
         elif (gw.shape == W.shape and _close(gw, X.T @ G)) or (gb.shape == b.shape and _close(gb, G.sum(axis=0))):
@@ -306,7 +277,7 @@ def check_linear_backward(
             ok &= c._fail(n5, "after two forward-backward passes without zero_grad, .grad should be twice the "
                               "gradient of one pass (X.T @ grad_out and grad_out.sum(axis=0), added twice).")
     except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n5, _error_hint(exc))
+        ok &= c._fail(n5, error_hint(exc))
     return bool(ok)
 
 
@@ -386,9 +357,9 @@ def check_two_layer_backward(
     names = ["dW1", "db1", "dW2", "db2"]
     expected = two_layer_backward(*args)
     try:
-        out = _strict(lambda: fn(*(a.copy() for a in args)))
+        out = strict(lambda: fn(*(a.copy() for a in args)))
     except Exception as exc:  # noqa: BLE001
-        hint = _error_hint(exc)
+        hint = error_hint(exc)
         if "matmul" in str(exc) or "broadcast" in str(exc):
             hint += (". Shapes: X (n, d_in), H (n, width), deltas (n, width) and (n, d_out); dW = "
                      "(input of the layer).T @ delta, delta1 = (delta2 @ W2.T) * (1 - H**2).")
@@ -420,7 +391,7 @@ def check_two_layer_backward(
 
 def _safe(x: Any) -> np.ndarray:
     try:
-        return _as_numbers(x)
+        return as_numbers(x)
     except (TypeError, ValueError):
         return np.array(np.nan)
 
@@ -478,11 +449,11 @@ def check_cross_entropy_grad(
     label = name or f"batch of {n} with {k} classes, logits of size ~{scale:g}"
     expected = cross_entropy_grad(Z, y)
     try:
-        out = _strict(lambda: fn(Z.copy(), y.copy()))
-    except _FloatingPointTrouble:
+        out = strict(lambda: fn(Z.copy(), y.copy()))
+    except FloatingPointTrouble:
         return c._fail(label, _SOFTMAX_OVERFLOW)
     except Exception as exc:  # noqa: BLE001
-        hint = _error_hint(exc)
+        hint = error_hint(exc)
         if isinstance(exc, (ValueError, IndexError)) and ("broadcast" in str(exc) or "index" in str(exc)):
             hint += (". Z is (n, k) and y holds n class indices: the one-hot rows are np.eye(k)[y], or subtract "
                      "1 at G[np.arange(n), y].")

@@ -31,7 +31,7 @@ from ..activations import Elementwise, PReLU
 from ..diagnostics import deep_network
 from ..layers import Linear
 from ..module import Sequential
-from . import Checks, diagnose
+from . import Checks, as_numbers, diagnose, error_hint
 
 __all__ = [
     "xavier_uniform", "check_xavier_uniform",
@@ -54,23 +54,6 @@ VARIANCE_HINT = (
     "You can also check an option by simulation: a wide layer, many samples, compare np.var before and after."
 )
 
-
-def _error_hint(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    line = f" (line {tb.tb_lineno})" if tb is not None else ""
-    return f"your code raised {type(exc).__name__}: {exc}{line}"
-
-
-def _as_numbers(x: Any) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"expected an array of numbers, got {type(x).__name__}")
-    return arr.astype(np.float64)
-
-
-# -- Exercise: a Xavier (Glorot) uniform initializer -----------------------------------------
 
 def xavier_uniform(d_in: int, d_out: int, rng: np.random.Generator) -> np.ndarray:
     r"""The reference: :math:`w \sim \mathcal U(-a, a)`, :math:`a = \sqrt{6/(d_{in} + d_{out})}`, shape ``(d_in, d_out)``."""
@@ -121,14 +104,14 @@ def check_xavier_uniform(c: Checks, fn: Callable[..., Any], d_in: int, d_out: in
     ok = True
 
     def draw(s: int) -> np.ndarray:
-        return _as_numbers(fn(d_in, d_out, np.random.default_rng(s)))
+        return as_numbers(fn(d_in, d_out, np.random.default_rng(s)))
 
     # 1. shape -----------------------------------------------------------------------------
     n1 = f"{label}: shape"
     try:
         W = draw(seed)
     except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        return c._fail(n1, _error_hint(exc))
+        return c._fail(n1, error_hint(exc))
     if W.shape != (d_in, d_out):
         if W.shape == (d_out, d_in):
             hint = (f"shape {W.shape} is (d_out, d_in), PyTorch's layout; nnbook's weights are (d_in, d_out) = "
@@ -163,7 +146,7 @@ def check_xavier_uniform(c: Checks, fn: Callable[..., Any], d_in: int, d_out: in
         else:
             ok &= c._pass(n2)
     except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n2, _error_hint(exc))
+        ok &= c._fail(n2, error_hint(exc))
 
     # 3. bounds ----------------------------------------------------------------------------
     n3 = f"{label}: bounds"
@@ -288,20 +271,11 @@ def check_activation_profile(c: Checks, fn: Callable[..., Any], model: Sequentia
     pre, act = _activations(model, X)
     label = name or f"activation_profile on a network with {len(act)} hidden layers"
     expected = activation_profile(model, X)
-    before = [p.value.copy() for p in model.parameters()]
+    ok, out = c.call_on_model(label, fn, model, X)
+    if not ok:
+        return False
     try:
-        out = fn(model, X.copy())
-    except Exception as exc:  # noqa: BLE001
-        hint = _error_hint(exc)
-        if isinstance(exc, TypeError) and "iterable" in str(exc):
-            hint += ". Loop over the layers with `for layer in model:` (a Sequential is iterable)."
-        return c._fail(label, hint)
-    if any(not np.array_equal(p.value, b) for p, b in zip(model.parameters(), before)):
-        for p, b in zip(model.parameters(), before):
-            p.value[...] = b
-        return c._fail(label, "your function changed the model's parameters; only run forward passes.")
-    try:
-        a = _as_numbers(out)
+        a = as_numbers(out)
     except (TypeError, ValueError) as exc:
         return c._fail(label, f"could not read the answer as an array of numbers: {exc}")
     L = len(act)

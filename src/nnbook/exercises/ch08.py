@@ -26,7 +26,7 @@ from ..losses import MSELoss
 from ..module import Sequential
 from ..activations import Tanh
 from ..optim import SGD
-from . import Checks, diagnose
+from . import Checks, as_numbers, close, diagnose, error_hint
 
 __all__ = [
     "ridge_reference", "RIDGE_CASES", "ridge_case", "check_ridge",
@@ -34,27 +34,6 @@ __all__ = [
     "map_weight_decay_reference", "check_map_weight_decay",
     "LIMITS_CHOICES", "LIMITS_FINGERPRINT", "LIMITS_HINT",
 ]
-
-
-def _error_hint(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    line = f" (line {tb.tb_lineno})" if tb is not None else ""
-    return f"your code raised {type(exc).__name__}: {exc}{line}"
-
-
-def _as_numbers(x: Any, what: str) -> np.ndarray:
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{what}: got a bool, expected numbers")
-    arr = np.asarray(x)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{what}: expected numbers, got {type(x).__name__}")
-    return arr.astype(np.float64)
-
-
-def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
 # -- Exercise 1: ridge regression with an unpenalized bias -------------------------------------
@@ -153,8 +132,8 @@ def _describe_ridge(name: str) -> str:
 def _read_ridge(result: Any, d: int) -> tuple[np.ndarray, float]:
     if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
         raise TypeError("return the pair (w, b): w an array of shape (d,), b a number")
-    w = _as_numbers(result[0], "w")
-    b = _as_numbers(result[1], "b")
+    w = as_numbers(result[0], "w")
+    b = as_numbers(result[1], "b")
     if b.size != 1:
         raise TypeError(f"b must be one number, got an array of shape {b.shape}")
     if w.shape != (d,):
@@ -180,7 +159,7 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
             with np.errstate(all="ignore"):
                 result = fn(X.copy(), y.copy(), lam)
         except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-            hint = _error_hint(exc)
+            hint = error_hint(exc)
             if isinstance(exc, np.linalg.LinAlgError):
                 hint += (". Xc^T Xc is singular here; Xc^T Xc + lambda I is not, for lambda > 0: is lambda added "
                          "to the diagonal?")
@@ -193,7 +172,7 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
             continue
         w_ref, b_ref = ridge_reference(X, y, lam)
         scale = max(1.0, float(np.max(np.abs(w_ref))))
-        if _close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
+        if close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
             ok &= c._pass(label)
             continue
         hint = None
@@ -201,8 +180,8 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
             hint = "inf or nan in the answer: is lambda added to the diagonal (Xc^T Xc is singular here)?"
         else:
             for (mw, mb), text in _ridge_mistakes(X, y, lam):
-                if (_close(w, mw, 1e-5, 1e-7 * scale) and abs(b - mb) <= 1e-5 * max(1.0, abs(mb))
-                        and not (_close(mw, w_ref, 1e-6, 1e-8 * scale) and abs(mb - b_ref) <= 1e-6 * max(1.0, abs(b_ref)))):
+                if (close(w, mw, 1e-5, 1e-7 * scale) and abs(b - mb) <= 1e-5 * max(1.0, abs(mb))
+                        and not (close(mw, w_ref, 1e-6, 1e-8 * scale) and abs(mb - b_ref) <= 1e-6 * max(1.0, abs(b_ref)))):
                     hint = text
                     break
         if hint is None and RIDGE_CASES[name][3] == "collinear":
@@ -216,7 +195,7 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
             hint = ("more features than examples: Xc^T Xc is singular, only Xc^T Xc + lambda I can be solved; is "
                     "lambda added to the diagonal? " + diagnose(w, w_ref))
         if hint is None:
-            if _close(w, w_ref, 1e-6, 1e-8 * scale):
+            if close(w, w_ref, 1e-6, 1e-8 * scale):
                 hint = f"the weights are right, the bias is not: got b = {b:.6g}, expected {b_ref:.6g}."
             else:
                 hint = "the weights: " + diagnose(w, w_ref)
@@ -297,20 +276,20 @@ def check_decay_step(c: Checks, fn: Callable[..., Any], *, lr: float = 0.1, weig
     expected = [p.value for p in expected_model.parameters()]
     try:
         fn(model.parameters(), lr, weight_decay)
-        got = [_as_numbers(p.value, "p.value") for p in model.parameters()]
+        got = [as_numbers(p.value, "p.value") for p in model.parameters()]
     except Exception as exc:  # noqa: BLE001
-        return c._fail(label, _error_hint(exc))
+        return c._fail(label, error_hint(exc))
     grads_kept = all(np.array_equal(p.grad, g) for p, (_, g, _) in zip(model.parameters(), state))
-    if all(_close(a, e, 0.0, 1e-14) for a, e in zip(got, expected)):
+    if all(close(a, e, 0.0, 1e-14) for a, e in zip(got, expected)):
         if not grads_kept:
             return c._fail(label, "the values are right, but the step changed p.grad: leave the gradients alone.")
         return c._pass(label)
     for wrong, text in _decay_mistakes(state, lr, weight_decay):
-        if all(_close(a, m, 1e-9, 1e-12) for a, m in zip(got, wrong)):
+        if all(close(a, m, 1e-9, 1e-12) for a, m in zip(got, wrong)):
             return c._fail(label, text)
     names = ["first weight", "first bias", "second weight", "second bias"]
     for nm, a, e in zip(names, got, expected):
-        if not _close(a, e, 0.0, 1e-14):
+        if not close(a, e, 0.0, 1e-14):
             return c._fail(label, f"the {nm} after the step: {diagnose(a, e)}")
     return c._fail(label, "the step does not match SGD(weight_decay=...).")  # pragma: no cover
 
@@ -350,9 +329,9 @@ def check_map_weight_decay(c: Checks, fn: Callable[..., Any], *, cases: Sequence
     for s, s0, n in (cases or _WD_CASES):
         label = f"map_weight_decay(sigma={s:g}, sigma0={s0:g}, n={n})"
         try:
-            got = _as_numbers(fn(s, s0, n), "the answer")
+            got = as_numbers(fn(s, s0, n), "the answer")
         except Exception as exc:  # noqa: BLE001
-            ok &= c._fail(label, _error_hint(exc))
+            ok &= c._fail(label, error_hint(exc))
             continue
         expected = map_weight_decay_reference(s, s0, n)
         if got.size != 1:

@@ -47,27 +47,13 @@ SYMMETRY_HINT = (
 )
 
 
-def _call(c: Checks, name: str, thunk: Callable[[], Any]) -> tuple[bool, Any]:
-    try:
-        return True, thunk()
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        def reraise() -> Any:
-            raise exc
-
-        c.true(name, reraise, "")
-        return False, None
-
-
-# -- Exercise: the feature map -------------------------------------------------------------
-
-
 def check_feature_map(c: Checks, feature_map: Callable[[np.ndarray], Any], X: Any, *, name: str | None = None) -> bool:
     """Check ``feature_map(X)`` against the playground's seven features of ``X (n, 2)``,
     in the order of :data:`nnbook.playground.FEATURES`: ``x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)``."""
     X = np.array(X, dtype=np.float64)
     name = name or f"feature_map on {X.shape[0]} points"
     expected = features(X, FEATURES)
-    ok, out = _call(c, name, lambda: feature_map(X.copy()))
+    ok, out = c.call(name, lambda: feature_map(X.copy()))
     if not ok:
         return False
 
@@ -102,7 +88,7 @@ def check_count_parameters(c: Checks, count: Callable[[PlaygroundConfig], Any], 
     sizes = config.layer_sizes
     name = name or f"parameters of a {'-'.join(str(s) for s in sizes)} network"
     expected = build_model(config, np.random.default_rng(0)).num_parameters()
-    ok, out = _call(c, name, lambda: count(config))
+    ok, out = c.call(name, lambda: count(config))
     if not ok:
         return False
     pairs = list(zip(sizes[:-1], sizes[1:]))
@@ -150,7 +136,7 @@ def check_spiral_config(c: Checks, config: Any, *, seed: int | None = None, targ
     if seed is not None:
         config = config.replace(seed=seed)
     epochs_needed = SPIRAL_EPOCHS
-    ok, run = _call(c, name, lambda: Playground(config).train(epochs_needed))
+    ok, run = c.call(name, lambda: Playground(config).train(epochs_needed))
     if not ok:
         return False
     acc = run.history["val_accuracy"][-1] if run.history["val_accuracy"] else 0.0
