@@ -116,6 +116,15 @@ def weight_decay_for(lam: float, n: int) -> float:
 
 # -- ridge -------------------------------------------------------------------------------------
 
+def _centred(X: np.ndarray, y: np.ndarray, fit_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """``X`` and ``y`` less their means, and the means, so the bias is left out of the penalty;
+    without a bias, ``X`` and ``y`` unchanged and zero means (so ``b = y_mean - x_mean @ w = 0``)."""
+    if not fit_bias:
+        return X, y, np.zeros(X.shape[1]), 0.0
+    x_mean, y_mean = X.mean(axis=0), float(y.mean())
+    return X - x_mean, y - y_mean, x_mean, y_mean
+
+
 def ridge(X: Any, y: Any, lam: float, *, fit_bias: bool = True) -> tuple[np.ndarray, float]:
     r"""Ridge regression: the minimizer of :math:`\lVert\mathbf{y} - X\mathbf{w} - b\mathbf{1}\rVert^2 + \lambda\lVert\mathbf{w}\rVert^2`.
 
@@ -145,16 +154,11 @@ def ridge(X: Any, y: Any, lam: float, *, fit_bias: bool = True) -> tuple[np.ndar
     """
     X, y = _xy(X, y, "ridge")
     lam = _nonnegative(lam, "lam", "ridge")
-    if fit_bias:
-        x_mean, y_mean = X.mean(axis=0), y.mean()
-        Xc, yc = X - x_mean, y - y_mean
-    else:
-        Xc, yc = X, y
+    Xc, yc, x_mean, y_mean = _centred(X, y, fit_bias)
     A = Xc.T @ Xc
     A[np.diag_indices_from(A)] += lam
     w = np.linalg.solve(A, Xc.T @ yc)
-    b = float(y_mean - x_mean @ w) if fit_bias else 0.0
-    return w, b
+    return w, float(y_mean - x_mean @ w)
 
 
 def ridge_condition(X: Any, lam: float | np.ndarray, *, fit_bias: bool = True) -> Any:
@@ -330,11 +334,7 @@ def lasso(
     """
     X, y = _xy(X, y, "lasso")
     lam = _nonnegative(lam, "lam", "lasso")
-    if fit_bias:
-        x_mean, y_mean = X.mean(axis=0), y.mean()
-        Xc, yc = X - x_mean, y - y_mean
-    else:
-        Xc, yc = X, y
+    Xc, yc, x_mean, y_mean = _centred(X, y, fit_bias)
     s1 = float(np.linalg.norm(Xc, 2))
     if s1 == 0:
         w = np.zeros(X.shape[1])
@@ -351,5 +351,4 @@ def lasso(
                 break
         else:
             raise RuntimeError(f"lasso: no convergence in {max_iter} iterations")
-    b = float(y_mean - x_mean @ w) if fit_bias else 0.0
-    return w, b
+    return w, float(y_mean - x_mean @ w)

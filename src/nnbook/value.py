@@ -177,12 +177,8 @@ class Value:
 
     def backward(self) -> None:
         """Set ``.grad`` of every node to the derivative of ``self`` with respect to it."""
-        order = self.topological_order()
-        for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):
-            node._backward()
+        for _ in self.backward_steps():
+            pass
 
     def backward_steps(self) -> Iterator[Value]:
         """The backward pass one node at a time, for watching it.
