@@ -290,6 +290,11 @@ def nbgrader(args: list[str], cwd: Path, env: dict[str, str] | None = None, chec
     full_env = dict(os.environ)
     # nbgrader runs the `alembic` script of this environment to set up its database
     full_env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + full_env.get("PATH", "")
+    # One BLAS thread a kernel: the book's matrices are small, and several submissions are
+    # graded at once; threaded BLAS on a busy machine spins, and a cell that takes 15 s alone
+    # took over 60 s (the cell timeout) that way. A value the caller set is kept.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        full_env.setdefault(var, "1")
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-c", _LAUNCH, *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)

@@ -363,6 +363,26 @@ def test_nbgrader_config_stops_hanging_cells():
     assert "NotImplementedError" in cfg.ClearSolutions.code_stub["python"]
 
 
+def test_nbgrader_kernels_get_one_blas_thread_unless_told_otherwise(monkeypatch):
+    """Submissions are graded several at once; threaded BLAS on a busy machine ran one chapter's
+    cell past the 60 s cell timeout."""
+    seen: list[dict[str, str]] = []
+
+    def fake_run(cmd, cwd, env, **kwargs):
+        seen.append(env)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(gc.subprocess, "run", fake_run)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    gc.nbgrader(["--version"], cwd=ROOT)
+    assert {v: seen[-1].get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")} == dict.fromkeys(
+        ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")  # an instructor's own setting wins
+    gc.nbgrader(["--version"], cwd=ROOT, env={"OMP_NUM_THREADS": "3"})
+    assert seen[-1]["OPENBLAS_NUM_THREADS"] == "2" and seen[-1]["OMP_NUM_THREADS"] == "3"
+
+
 # -- the nbgrader pipeline -------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ALL_NAMES)
