@@ -10,6 +10,21 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# The same digits on every machine. nbval compares each stored output digit for digit,
+# and some chapters print numbers that hang on the last bit of every step (training at a
+# high learning rate, finite differences at the rounding limit). NumPy and OpenBLAS pick
+# their kernels by CPU, AVX-512 or AVX2, and the last bits differ between the two: pin
+# both to the AVX2 kernels (every x86-64 machine of the last decade has them) and to one
+# BLAS thread, for the book, the tests and `make execute` alike. Set a variable in the
+# environment to override it.
+ifeq ($(shell uname -m),x86_64)
+export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
+export OPENBLAS_CORETYPE        ?= Haswell
+endif
+export OPENBLAS_NUM_THREADS     ?= 1
+export OMP_NUM_THREADS          ?= 1
+export MKL_NUM_THREADS          ?= 1
+
 # Strict build: every notebook is executed (execute_notebooks: force in
 # _config.yml), every page is re-read (--all), and any warning, including a
 # broken cross-reference (-n), fails the build once all pages are done.

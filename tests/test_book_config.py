@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import pkgutil
 import re
 from pathlib import Path
@@ -214,3 +215,19 @@ def test_every_module_has_an_api_page(module: str) -> None:
     assert page.is_file(), f"nnbook.{module} has no API page: add book/api/{module}.rst and list it in _toc.yml"
     assert f".. automodule:: nnbook.{module}\n" in page.read_text(encoding="utf-8")
     assert _in_toc(f"book/api/{module}"), f"book/api/{module} is not in _toc.yml"
+
+
+@pytest.mark.skipif("MAKELEVEL" not in os.environ, reason="the Makefile pins the numeric environment; run through `make test`")
+def test_make_pins_the_kernels_and_blas_threads_so_stored_outputs_match_on_every_machine() -> None:
+    """nbval compares digits that hang on the last bit (training at a high learning rate,
+    finite differences at the rounding limit); AVX-512 and AVX2 kernels round differently."""
+    import platform
+
+    import threadpoolctl
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    assert blas and all(i["num_threads"] == 1 for i in blas), blas
+    if platform.machine() == "x86_64":
+        assert not __cpu_features__["AVX512F"] and not __cpu_features__.get("X86_V4", False)
+        assert all(i["architecture"] == "Haswell" for i in blas if i["internal_api"] == "openblas"), blas
