@@ -35,3 +35,24 @@ __all__ = [
     "SGD", "fit", "evaluate", "accuracy",
     "numerical_gradient", "relative_error", "check_gradients", "Value",
 ]
+
+# The rest of the package loads on first use, so that `import nnbook as nb` stays light
+# (no matplotlib or ipywidgets) and `nb.regularization.ridge(...)` still works without an
+# `import nnbook.regularization` of its own.
+_LAZY_SUBMODULES = frozenset({
+    "activations", "diagnostics", "dual", "exercises", "gradcheck", "layers", "logic", "losses",
+    "module", "optim", "outputs", "playground", "plotting", "rbf", "regularization", "train",
+    "universality", "value", "widgets",
+})
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'nnbook' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
