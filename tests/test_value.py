@@ -309,3 +309,16 @@ def matplotlib_colour(hex_colour):
     import matplotlib.colors
 
     return matplotlib.colors.to_rgba(hex_colour)
+
+
+def test_draw_sets_the_size_of_the_boxes_text():
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    for size in (8, 11):
+        _, ax = plt.subplots()
+        y.draw(ax=ax, fontsize=size)
+        assert {t.get_fontsize() for t in ax.texts if t.get_text()} == {size}
+    plt.close("all")

@@ -227,13 +227,14 @@ class Value:
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 
-    def draw(self, ax: Any = None, digits: int = 4, highlight: Any = ()) -> Any:
+    def draw(self, ax: Any = None, digits: int = 4, highlight: Any = (), fontsize: float = 8) -> Any:
         """Draw the graph with matplotlib: inputs on the left, ``self`` on the right,
         each node showing its name, operation, value and gradient. Returns the axes.
 
         ``highlight``, a node or a collection of nodes, draws those boxes in a
         bright colour (to show, for example, the node :meth:`backward_steps`
-        has just processed)."""
+        has just processed). ``fontsize`` (points) sets the size of the boxes'
+        text, and with it of the boxes."""
         marked = {id(highlight)} if isinstance(highlight, Value) else {id(v) for v in highlight}
         import matplotlib.pyplot as plt
 
@@ -253,19 +254,19 @@ class Value:
             n_cols = len(columns)
             n_rows = max(len(c) for c in columns.values())
             _, ax = plt.subplots(figsize=(2.3 * n_cols + 1, 1.1 * n_rows + 1))
-        for v in order:
-            x1, y1 = pos[id(v)]
-            for p in v._parents:
-                x0, y0 = pos[id(p)]
-                ax.annotate("", xy=(x1 - 0.33, y1), xytext=(x0 + 0.33, y0),
-                            arrowprops=dict(arrowstyle="->", color="0.5", lw=1))
+        boxes = {}
         for v in order:
             x, y = pos[id(v)]
             op = f" = {v.op}" if v.op else ""
             text = f"{names[id(v)]}{op}\nvalue {v.data:.{digits}g}\ngrad {v.grad:.{digits}g}"
-            ax.text(x, y, text, ha="center", va="center", fontsize=8, family="monospace",
-                    bbox=dict(boxstyle="round", ec="0.4",
-                              fc="#ffd54f" if id(v) in marked else "#eef3fb" if v._parents else "#fdf1dc"))
+            boxes[id(v)] = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, family="monospace",
+                                   bbox=dict(boxstyle="round", ec="0.4",
+                                             fc="#ffd54f" if id(v) in marked else "#eef3fb" if v._parents else "#fdf1dc"))
+        for v in order:  # drawn after the boxes, and clipped at their edges whatever the size of the text
+            for p in v._parents:
+                ax.annotate("", xy=pos[id(v)], xytext=pos[id(p)],
+                            arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1, shrinkA=2, shrinkB=2,
+                                            patchA=boxes[id(p)].get_bbox_patch(), patchB=boxes[id(v)].get_bbox_patch()))
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
