@@ -24,6 +24,10 @@ endif
 export OPENBLAS_NUM_THREADS     ?= 1
 export OMP_NUM_THREADS          ?= 1
 export MKL_NUM_THREADS          ?= 1
+# matplotlib's font cache and settings live in the venv: a cache shared between checkouts
+# can list the fonts of a venv since deleted (mathtext then falls back and warns on stderr),
+# and a reader's own matplotlibrc would change the figures.
+export MPLCONFIGDIR             ?= $(CURDIR)/$(VENV)/matplotlib
 
 # Strict build: every notebook is executed (execute_notebooks: force in
 # _config.yml), every page is re-read (--all), and any warning, including a

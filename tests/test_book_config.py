@@ -218,7 +218,7 @@ def test_every_module_has_an_api_page(module: str) -> None:
 
 
 @pytest.mark.skipif("MAKELEVEL" not in os.environ, reason="the Makefile pins the numeric environment; run through `make test`")
-def test_make_pins_the_kernels_and_blas_threads_so_stored_outputs_match_on_every_machine() -> None:
+def test_make_pins_the_kernels_blas_threads_and_matplotlib_config_so_outputs_match_on_every_machine() -> None:
     """nbval compares digits that hang on the last bit (training at a high learning rate,
     finite differences at the rounding limit); AVX-512 and AVX2 kernels round differently."""
     import platform
@@ -231,3 +231,6 @@ def test_make_pins_the_kernels_and_blas_threads_so_stored_outputs_match_on_every
     if platform.machine() == "x86_64":
         assert not __cpu_features__["AVX512F"] and not __cpu_features__.get("X86_V4", False)
         assert all(i["architecture"] == "Haswell" for i in blas if i["internal_api"] == "openblas"), blas
+    import matplotlib
+
+    assert Path(matplotlib.get_configdir()).resolve() == (ROOT / ".venv" / "matplotlib").resolve()
