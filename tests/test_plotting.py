@@ -72,3 +72,26 @@ def test_plot_activations_draws_the_derivative_from_backprop():
     assert_close(d_tanh.get_ydata(), 1 - np.tanh(z) ** 2, rtol=1e-12, atol=1e-15)
     assert_close(d_relu.get_ydata(), (z > 0).astype(float))
     assert h_relu.get_label() == "ReLU()"
+
+
+def test_setup_in_a_notebook_shows_figures_made_outside_pyplot_as_png():
+    """A chapter whose first figure comes from nnbook (built without pyplot, e.g. by
+    plot_snapshot) showed '<Figure size ...>' as text when the inline backend was not on yet."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = (
+        "import matplotlib as mpl\n"
+        "from matplotlib.figure import Figure\n"
+        "import nnbook as nb\n"
+        "nb.plotting.setup()\n"
+        "fig = Figure()\n"
+        "fig.add_subplot().plot([0, 1])\n"
+        "print(mpl.rcParams['figure.dpi'])\n"
+        "fig"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert outputs[0]["text"].strip() == "80.0"  # the inline backend kept the book's settings
+    assert "image/png" in outputs[-1]["data"] and "image/svg+xml" not in outputs[-1]["data"]

@@ -20,7 +20,21 @@ def setup() -> None:
     """The book's notebook settings: PNG figures of a fixed size and resolution,
     and NumPy printing with 4 significant decimals, so outputs are the same on
     every run (nbval compares them)."""
+    import sys
+
     import matplotlib as mpl
+
+    try:  # inline backend: PNG only, so every figure is stored the same way
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is not None and "ipykernel" in sys.modules:  # a notebook, not a terminal
+            # Turned on now, not at the first pyplot figure: a chapter whose first figure comes
+            # from nnbook (made outside pyplot) would otherwise show "<Figure size ...>" as text.
+            ip.run_line_magic("matplotlib", "inline")
+            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+    except ImportError:  # pragma: no cover
+        pass
 
     np.set_printoptions(precision=4, suppress=True)
     mpl.rcParams.update({
@@ -32,14 +46,6 @@ def setup() -> None:
         "axes.spines.right": False,
         "svg.hashsalt": "nnbook",
     })
-    try:  # inline backend: PNG only, so every figure is stored the same way
-        from IPython import get_ipython
-
-        ip = get_ipython()
-        if ip is not None:
-            ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
-    except ImportError:  # pragma: no cover
-        pass
 
 
 def grid(X: np.ndarray, resolution: int = 150, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
