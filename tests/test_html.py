@@ -350,6 +350,16 @@ def test_each_cell_prints_into_one_output_block(page_path: str) -> None:
     assert rendered == expected, f"{page_path}: {rendered} blocks of printed output for {expected} cells that print"
 
 
+@pytest.mark.parametrize("page_path", NOTEBOOK_PAGES)
+def test_every_figure_is_shown_as_a_picture(page_path: str) -> None:
+    """A figure the kernel could not render as PNG reaches the page as its text repr."""
+    if page_path.startswith("<"):
+        _unavailable("the built book has no notebook pages (run `make book`)")
+    text = (HTML / page_path).read_text(encoding="utf-8")
+    shown = re.findall(r"&lt;Figure size [^&]*&gt;", text)
+    assert not shown, f"{page_path}: figures shown as text instead of a picture: {shown}"
+
+
 # ---------------------------------------------------------------------------
 # interactive figures
 
