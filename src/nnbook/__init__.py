@@ -39,11 +39,9 @@ __all__ = [
 # The rest of the package loads on first use, so that `import nnbook as nb` stays light
 # (no matplotlib or ipywidgets) and `nb.regularization.ridge(...)` still works without an
 # `import nnbook.regularization` of its own.
-_LAZY_SUBMODULES = frozenset({
-    "activations", "diagnostics", "dual", "exercises", "gradcheck", "layers", "logic", "losses",
-    "module", "optim", "outputs", "playground", "plotting", "rbf", "regularization", "train",
-    "universality", "value", "widgets",
-})
+import pkgutil as _pkgutil
+
+_LAZY_SUBMODULES = frozenset(m.name for m in _pkgutil.iter_modules(__path__))
 
 
 def __getattr__(name: str):

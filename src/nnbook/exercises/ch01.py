@@ -52,6 +52,8 @@ def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6, atol: float = 1e-12
     return close(a, b, rtol=rtol, atol=atol)
 
 
+# -- Exercise: a numerically stable sigmoid ------------------------------------------
+
 def _strict(fn: Callable[[np.ndarray], Any], z: np.ndarray) -> np.ndarray:
     """Call ``fn`` with overflow and invalid operations turned into errors."""
     return np.asarray(strict(lambda: fn(z.copy())), dtype=np.float64)

@@ -212,8 +212,7 @@ def check_forward(
     expected = two_layer_forward(X, W1, b1, W2, b2)
     mistakes = _forward_mistakes(X, W1, b1, W2, b2)
     ok, out = c.call(name, lambda: forward(X.copy(), W1.copy(), b1.copy(), W2.copy(), b2.copy()),
-        hint=lambda exc: _forward_error_hint(exc, shapes),
-    )
+                     hint=lambda exc: _forward_error_hint(exc, shapes))
     if not ok:
         return False
     n, k = X.shape[0], W1.shape[1]

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from . import Checks, FloatingPointTrouble, diagnose, strict
+from . import Checks, FloatingPointTrouble, diagnose, error_hint, strict
 
 __all__ = [
     "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
@@ -127,11 +127,7 @@ def _run(c: Checks, name: str, fn: Callable[..., Any], Z: np.ndarray, y: np.ndar
     except FloatingPointTrouble as exc:
         c._fail(name, _trouble_hint(fn, Z, y, str(exc), what))
     except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        frame = exc.__traceback__
-        while frame is not None and frame.tb_next is not None:
-            frame = frame.tb_next
-        line = f" (line {frame.tb_lineno})" if frame is not None else ""
-        hint = f"your code raised {type(exc).__name__}: {exc}{line}"
+        hint = error_hint(exc)
         if isinstance(exc, IndexError) and re.search(r"index|bounds", str(exc)):
             hint += ". Labels are class indices 0, ..., K - 1 (one per row of Z), used as Z[np.arange(n), y]."
         c._fail(name, hint)

@@ -55,6 +55,8 @@ VARIANCE_HINT = (
 )
 
 
+# -- Exercise: a Xavier (Glorot) uniform initializer -----------------------------------------
+
 def xavier_uniform(d_in: int, d_out: int, rng: np.random.Generator) -> np.ndarray:
     r"""The reference: :math:`w \sim \mathcal U(-a, a)`, :math:`a = \sqrt{6/(d_{in} + d_{out})}`, shape ``(d_in, d_out)``."""
     a = np.sqrt(6.0 / (d_in + d_out))

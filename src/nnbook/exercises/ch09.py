@@ -47,6 +47,8 @@ SYMMETRY_HINT = (
 )
 
 
+# -- Exercise: the feature map -------------------------------------------------------------
+
 def check_feature_map(c: Checks, feature_map: Callable[[np.ndarray], Any], X: Any, *, name: str | None = None) -> bool:
     """Check ``feature_map(X)`` against the playground's seven features of ``X (n, 2)``,
     in the order of :data:`nnbook.playground.FEATURES`: ``x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)``."""
