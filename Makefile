@@ -5,6 +5,7 @@
 #   make test                      build the book, then every test, the HTML
 #                                  checks and nbval on every notebook
 #   make execute NB=book/x.ipynb   re-run a notebook in place in a fresh kernel
+#   make nbval NB=book/x.ipynb     nbval on one notebook (its stored outputs against a fresh run)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -36,7 +37,7 @@ BOOK_FLAGS  := --all -W -n --keep-going
 NOTEBOOKS    = $(sort $(wildcard book/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: venv book test execute clean
+.PHONY: venv book test execute nbval clean
 
 venv: $(STAMP)
 
@@ -57,6 +58,11 @@ book: $(STAMP)
 test: book
 	$(PY) -m pytest
 	$(if $(NOTEBOOKS),$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
+
+# nbval on one notebook (or a few): NB="book/a.ipynb book/b.ipynb"
+nbval: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make nbval NB=book/NN_slug.ipynb" >&2; exit 2; }
+	$(PY) -m pytest $(NBVAL_FLAGS) $(NB)
 
 execute: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make execute NB=book/NN_slug.ipynb" >&2; exit 2; }
