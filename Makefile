@@ -2,8 +2,11 @@
 # machine (Python 3.11+ and make are all they need).
 #
 #   make book                      build the HTML book into _build/html (strict)
-#   make test                      build the book, then every test, the HTML
-#                                  checks and nbval on every notebook
+#   make test                      every test: the package, nbval on every notebook,
+#                                  the book built from the verified outputs, nbgrader,
+#                                  the HTML checks; its last line says what was skipped
+#   make check                     the fast loop: package, exercise-checker and
+#                                  configuration tests (no book, no nbgrader)
 #   make execute NB=book/x.ipynb   re-run a notebook in place in a fresh kernel
 #   make nbval NB=book/x.ipynb     nbval on one notebook (its stored outputs against a fresh run)
 PYTHON ?= python3
@@ -37,7 +40,7 @@ BOOK_FLAGS  := --all -W -n --keep-going
 NOTEBOOKS    = $(sort $(wildcard book/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: venv book test execute nbval clean
+.PHONY: venv book test check execute nbval clean
 
 venv: $(STAMP)
 
@@ -48,16 +51,30 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# NNBOOK_BOOK_EXECUTE=off builds from the stored outputs instead (book/_ext/nnbook_execution.py).
 book: $(STAMP)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	$(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
 
-# The book first (a failing cell or a broken reference stops here), then the
-# unit tests and the HTML checks on the fresh build, then nbval, which re-runs
-# every notebook and compares each output with the stored one.
-test: book
-	$(PY) -m pytest
-	$(if $(NOTEBOOKS),$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
+# Every notebook is executed once in `make test`, by nbval, which compares each output with
+# the stored one; the HTML is then built strictly from those stored outputs (a broken
+# reference or a warning still fails it), and the HTML checks read that build. nbgrader
+# executes each chapter once more, with its exercises' variants (tests/test_grading.py).
+# Each pytest run records what it skipped; the last line of `make test` sums it up.
+REPORT   := _build/test-report
+PYTEST   := NNBOOK_TEST_REPORT=$(CURDIR)/$(REPORT) $(PY) -m pytest -p tests.skip_report
+
+check: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+test: $(STAMP)
+	rm -rf $(REPORT)
+	$(PYTEST) -m "not slow"
+	$(if $(NOTEBOOKS),$(PYTEST) $(NBVAL_FLAGS) $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+	NNBOOK_BOOK_EXECUTE=off $(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
+	$(PYTEST) -m slow
+	@$(PY) -m tests.skip_report $(REPORT)
 
 # nbval on one notebook (or a few): NB="book/a.ipynb book/b.ipynb"
 nbval: $(STAMP)

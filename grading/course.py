@@ -319,14 +319,18 @@ class Course:
         (root / "source").mkdir(parents=True)
         shutil.copy(CONFIG, root / "nbgrader_config.py")
         course = cls(root)
+        course.add(chapters)
+        return course
+
+    def add(self, chapters: Iterable[Path | tuple[str, nbformat.NotebookNode]]) -> None:
+        """Add one assignment a chapter, then generate the student edition of every assignment."""
         for ch in chapters:
             name, nb = (ch.stem, nbformat.read(ch, as_version=4)) if isinstance(ch, Path) else ch
-            dest = root / "source" / name / f"{name}.ipynb"
+            dest = self.root / "source" / name / f"{name}.ipynb"
             dest.parent.mkdir(parents=True)
             nbformat.write(nb, dest)
-        if course.assignments:
-            nbgrader(["generate_assignment", "*", "--force"], cwd=root)
-        return course
+        if self.assignments:
+            nbgrader(["generate_assignment", "*", "--force"], cwd=self.root)
 
     def clone(self, root: Path) -> Course:
         """A copy of the course (source, release, gradebook) without any submissions."""

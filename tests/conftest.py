@@ -45,6 +45,17 @@ TORCH_MISSING = (
 )
 
 
+# Tests that use one of these fixtures run nbgrader or a browser: marked slow, so that
+# `make check` (pytest -m "not slow") leaves them to `make test`.
+SLOW_FIXTURES = {"graded"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A fresh seeded generator for each test."""

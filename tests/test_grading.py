@@ -10,10 +10,12 @@ The nbgrader pipeline runs once per module (fixture ``graded``): one course
 with every chapter as an assignment (``nbgrader generate_assignment``: the
 student edition), then ``nbgrader autograde`` of two students:
 
-``released``   submits the student edition as released: it must score zero.
 ``reference``  submits, for every chapter, the chapter as it is followed by
                copies of its exercise cells (from the first solution cell on),
                one copy a variant, with grade ids ending in ``--<variant>``:
+
+               ``--released``  every solution cell as the student edition
+                   (``nbgrader generate_assignment``) has it: it must score zero;
 
                ``--wrong-<grade_id>``  the solution cell ``<grade_id>`` replaced
                    by ``tests/grading/<chapter>/<grade_id>.py``, a common
@@ -27,7 +29,9 @@ student edition), then ``nbgrader autograde`` of two students:
                that records the names defined so far is put before its first
                exercise). Before each copy a cell restores the names to that
                record, so every copy starts as the exercises do in the chapter.
-               This runs each chapter's body once, not once a submission.
+               This runs each chapter's body once, not once a submission: the
+               student edition's cells before the exercises are the chapter's
+               own (a test checks this), so they are not run a second time.
 
 On the fixture chapter, with a 5 s cell timeout, ``loop`` (an endless loop),
 ``raises`` (a solution cell that raises) and ``tamper`` (a test cell replaced
@@ -115,11 +119,13 @@ def always_equal_source(source: str) -> str:
     return ALWAYS_EQUAL + "\n" + gc.replace_solution(source, body)
 
 
-def variants(chapter: str) -> dict[str, dict[str, str]]:
-    """``{variant: {solution grade_id: its source in that variant}}``."""
+def variants(chapter: str, released: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
+    """``{variant: {solution grade_id: its source in that variant}}``; ``released`` is the student edition."""
     ch = CHAPTERS[chapter]
-    out = {f"wrong-{e.grade_id}": {e.grade_id: wrong_file(chapter, e.grade_id).read_text()}
-           for e in ch.exercises if e.graded and wrong_file(chapter, e.grade_id).exists()}
+    out = {"released": {e.grade_id: released.cells[gc.find_cell(released, e.grade_id)].source
+                        for e in ch.exercises if e.cell_type == "code"}}
+    out |= {f"wrong-{e.grade_id}": {e.grade_id: wrong_file(chapter, e.grade_id).read_text()}
+            for e in ch.exercises if e.graded and wrong_file(chapter, e.grade_id).exists()}
     out["always-equal"] = {e.grade_id: always_equal_source(e.source)
                            for e in ch.exercises if e.cell_type == "code" and e.solution is not None}
     return out
@@ -135,14 +141,14 @@ for _k in [k for k in globals() if not k.startswith("_") and k not in _nnbook_na
 globals().update(_nnbook_names)'''
 
 
-def with_variants(chapter: str) -> nbformat.NotebookNode:
+def with_variants(chapter: str, released: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The chapter as it is, then for every variant a copy of its exercise cells (see the module docstring)."""
     ch = CHAPTERS[chapter]
     start = min(e.index for e in ch.exercises)
     nb = copy.deepcopy(ch.nb)
     nb.cells.insert(start, nbformat.v4.new_code_cell(SNAPSHOT))
     section = [c for c in ch.nb.cells[start:] if c.cell_type == "code"]
-    for variant, replaced in variants(chapter).items():
+    for variant, replaced in variants(chapter, released).items():
         nb.cells.append(nbformat.v4.new_code_cell(RESTORE.format(variant=variant)))
         for c in section:
             new = nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata))
@@ -188,16 +194,15 @@ class Graded:
 def graded(tmp_path_factory) -> Graded:
     tmp = tmp_path_factory.mktemp("grading")
     with_exercises = [name for name, ch in CHAPTERS.items() if ch.exercises]
-    sources = [*BOOK_CHAPTERS, FIXTURE] + [(variants_name(n), with_variants(n)) for n in with_exercises]
-    base = gc.Course.create(tmp / "course", sources)
+    base = gc.Course.create(tmp / "course", [*BOOK_CHAPTERS, FIXTURE])  # the student edition first
+    base.add([(variants_name(n), with_variants(n, nbformat.read(base.release(n), as_version=4))) for n in with_exercises])
     student_edition.write_edition(base, tmp / "student", ALL_NAMES)
 
-    # two runs a student (chapters alternately), the big ones first; JOBS workers take them as they come free
+    # two runs (chapters alternately), the big ones first; JOBS workers take them as they come free
     tasks: list[tuple[str, dict[str, dict[str, object]], int | None]] = []
     for half in (0, 1):
         names = with_exercises[half::2]
         tasks.append((f"reference-{half}", {"reference": {variants_name(n): base.source(variants_name(n)) for n in names}}, None))
-        tasks.append((f"released-{half}", {"released": {n: base.release(n) for n in names}}, None))
     tasks.append(("adversarial", {s: {"fixture": nb} for s, nb in fixture_adversarial().items()}, ADVERSARIAL_TIMEOUT))
 
     def run(label: str, subs: dict[str, dict[str, object]], timeout: int | None):
@@ -363,6 +368,7 @@ def test_nbgrader_config_stops_hanging_cells():
     assert "NotImplementedError" in cfg.ClearSolutions.code_stub["python"]
 
 
+@pytest.mark.slow
 def test_nbgrader_kernels_get_one_blas_thread_unless_told_otherwise(monkeypatch):
     """Submissions are graded several at once; threaded BLAS on a busy machine ran one chapter's
     cell past the 60 s cell timeout."""
@@ -399,7 +405,8 @@ def test_reference_solutions_score_full_marks(graded, name):
 def test_student_edition_as_released_scores_zero(graded, name):
     if not CHAPTERS[name].exercises:
         pytest.fail(f"{name} has no exercises")
-    got = points(graded, "released", name)
+    got = variant_points(graded, name, "released")
+    assert set(got) == set(CHAPTERS[name].graded_ids), f"{name}: the released variant was not graded in full"
     scored = {g: s for g, s in got.items() if s[0] != 0}
     assert not scored, f"{name}: the student edition scores without any work in {scored}"
 
@@ -434,12 +441,17 @@ def test_student_edition_has_no_outputs_and_runs_up_to_the_exercises(graded, nam
     for c in released.cells:
         if c.cell_type == "code":
             assert c.outputs == [] and c.execution_count is None, f"{name}: output left in\n{c.source[:200]}"
-    # executed as released (by the autograder): nothing fails before the first exercise
+    # up to the first exercise the student edition is the chapter itself, which the reference run
+    # executed (the variants' notebook starts with it): nothing fails there
     if CHAPTERS[name].exercises:
-        ran = graded.autograded("released", name)
         first = min(e.index for e in CHAPTERS[name].exercises)
+        source = [c.source for c in CHAPTERS[name].nb.cells[:first]]
+        assert [c.source for c in released.cells[:first]] == source, \
+            f"{name}: the student edition differs from the chapter before the first exercise"
+        ran = graded.autograded("reference", variants_name(name))
+        assert [c.source for c in ran.cells[:first]] == source
         failing = [c.source[:120] for c in ran.cells[:first] if c.cell_type == "code" and errors(c)]
-        assert not failing, f"{name}: the student edition fails before the exercises in {failing}"
+        assert not failing, f"{name}: the chapter fails before the exercises in {failing}"
 
 
 def test_student_edition_is_an_installable_binder_folder(graded):

@@ -9,7 +9,9 @@ is served from a local HTTP server on 127.0.0.1 and opened in Chromium
   server (MathJax, fonts, scripts and styles are all served by the book);
 * MathJax ran: every math element was typeset, no TeX error is shown, and no
   raw TeX (``$$``, ``\\(``, ``\\[``, ``$x_1$``) is left in the text;
-* every image loads (``naturalWidth > 0``);
+* every image loads (``naturalWidth > 0``), and the server answered no request
+  of the page with a status of 400 or more (the favicon included: the browser
+  asks for it outside the page's own requests, so the server keeps the record);
 * notebook pages carry the Binder and Colab launch links for their notebook;
 * every interactive figure (``.nnbook-player``) shows a picture and moving one
   of its controls changes the picture, with no kernel anywhere.
@@ -33,6 +35,8 @@ from typing import Any
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow  # a book build or a browser: make test, not make check
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
@@ -47,6 +51,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # no host name resolves but the local server's address: nothing can leave the machine. (Not
+    # Playwright's request routing: with routing on, Chromium never asks for the favicon, so a
+    # missing one would go unseen.) Every request is still recorded and checked below.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 # generous: the machine may be busy; a page that needs this long is broken anyway
 TIMEOUT_MS = 120_000
@@ -93,22 +101,33 @@ PLAYER_PAGES = _player_pages()
 # ---------------------------------------------------------------------------
 # fixtures: the local server, the browser, and one recorded visit per page
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the book quietly and records every answer as ``(path, status)`` on the server."""
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        self.server.answers.append((self.path, int(code) if str(code).isdigit() or hasattr(code, "value") else code))
+
 
 @pytest.fixture(scope="module")
-def base_url() -> Any:
+def server() -> Any:
     if not (HTML / "index.html").is_file():
         _unavailable(f"the HTML book is not built ({HTML / 'index.html'} is missing; run `make book`)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    handler = functools.partial(_RecordingHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.answers = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(server: Any) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -133,22 +152,15 @@ class Visit:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.failed: list[str] = []
+        self.answers: list[tuple[str, int]] = []  # what the server answered while the page was open
         self.facts: dict[str, Any] = {}
 
 
 def _open(browser: Any, base_url: str, page_path: str) -> tuple[Any, Any, Visit]:
-    """Open a page with every request recorded and any request off the local server blocked."""
+    """Open a page with every request recorded (any off the local server cannot resolve: CHROMIUM_ARGS)."""
     url = base_url + page_path
     visit = Visit(url)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(base_url):
-            r.continue_()
-        else:
-            r.abort()  # recorded below by the "request" listener; never let it reach the network
-
-    context.route("**/*", route)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("console", lambda m: visit.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
@@ -216,18 +228,30 @@ RAW_TEX = re.compile(
 )
 
 
+def _wait_for_the_favicon(page: Any, server: Any, seconds: float = 5.0) -> None:
+    """The browser asks for the book's icon (or /favicon.ico) on its own, after the first page has
+    loaded, and once only for the whole server: wait for it on the first page."""
+    for _ in range(int(seconds * 10)):
+        if any("favicon" in path for path, _status in server.answers):
+            return
+        page.wait_for_timeout(100)
+
+
 @pytest.fixture(scope="module")
-def visits(browser: Any, base_url: str) -> dict[str, Visit]:
+def visits(browser: Any, base_url: str, server: Any) -> dict[str, Visit]:
     """Each page loaded once; the tests below read from these records."""
     records: dict[str, Visit] = {}
     for page_path in _pages():
+        start = len(server.answers)
         context, page, visit = _open(browser, base_url, page_path)
         try:
             visit.facts["math"] = page.evaluate(_MATH_JS)
             visit.facts["images"] = page.evaluate(_IMAGES_JS)
             visit.facts["links"] = page.evaluate(_LINKS_JS)
+            _wait_for_the_favicon(page, server)
         finally:
             context.close()
+        visit.answers = server.answers[start:]
         records[page_path] = visit
     return records
 
@@ -259,6 +283,15 @@ def test_page_makes_no_request_outside_the_book(visits: dict[str, Visit], page_p
 def test_page_loads_every_local_file(visits: dict[str, Visit], page_path: str) -> None:
     visit = _visit(visits, page_path)
     assert visit.failed == [], f"{page_path}: files that did not load:\n" + "\n".join(visit.failed)
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_server_answers_no_request_of_the_page_with_an_error(visits: dict[str, Visit], page_path: str) -> None:
+    """The icon is asked for once, by the first page visited, so a missing one fails that page."""
+    visit = _visit(visits, page_path)
+    assert visit.answers, f"{page_path}: the server recorded no request at all (the record is broken)"
+    bad = [f"{path}: HTTP {status}" for path, status in visit.answers if not isinstance(status, int) or status >= 400]
+    assert bad == [], f"{page_path}: requests the server answered with an error:\n" + "\n".join(bad)
 
 
 @pytest.mark.parametrize("page_path", PAGES)
