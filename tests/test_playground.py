@@ -733,3 +733,83 @@ def test_app_stops_playing_when_the_run_diverges():
         a.play.value = v
     assert a.playground.diverged and not a.play.playing
     assert "diverged" in a.status.value
+
+
+# -- one entry adds a data set or an activation ---------------------------------------------------
+
+
+class Swish(nb.activations.Elementwise):
+    """z * sigmoid(z), an activation the playground does not know."""
+
+    def function(self, z):
+        return z * nb.functional.sigmoid(z)
+
+    def derivative(self, z):
+        s = nb.functional.sigmoid(z)
+        return s + z * s * (1 - s)
+
+
+def make_ring(config, rng):
+    """Three classes on three rings: the class is the ring."""
+    y = rng.integers(0, config.n_classes, config.n_points)
+    angle = rng.uniform(0, 2 * np.pi, config.n_points)
+    radius = 0.5 + y + config.noise * rng.standard_normal(config.n_points)
+    return np.c_[radius * np.cos(angle), radius * np.sin(angle)], y
+
+
+@pytest.fixture
+def ring_and_swish():
+    """A data set and an activation added for one test, each as one entry, and removed afterwards."""
+    pgm.DATA_SETS["rings"] = pgm.DataSet(make_ring, any_classes=True)
+    pgm.ACTIVATION_LAYERS["swish"] = lambda rng: Swish()
+    try:
+        yield
+    finally:
+        del pgm.DATA_SETS["rings"], pgm.ACTIVATION_LAYERS["swish"]
+
+
+def test_a_new_data_set_and_activation_are_one_entry_each(ring_and_swish):
+    assert "rings" in pgm.DATASETS and "swish" in pgm.ACTIVATIONS
+    c = PlaygroundConfig(dataset="rings", n_classes=3, n_points=90, hidden=(6,), activation="swish", lr=0.1, seed=2)
+    assert c.task == "multiclass" and c.output_unit == "softmax" and PlaygroundConfig.from_json(c.to_json()) == c
+    with pytest.raises(ValueError, match=r"did you mean 'rings'"):
+        c.replace(dataset="ring")
+    pg = Playground(c)
+    assert isinstance(pg.model[1], Swish)
+    pg.step_epoch(5)
+    rng = np.random.default_rng(2)  # the run is nb.fit's on the new data with the new units
+    X, y = make_ring(c, rng)
+    X_tr, X_te, y_tr, y_te = nb.data.train_test_split(X, y, test_fraction=c.test_fraction, rng=rng)
+    model = nb.Sequential(nb.Linear(2, 6, rng=rng), Swish(), nb.Linear(6, 3, rng=rng))
+    history = nb.fit(model, nb.CrossEntropyLoss(), nb.SGD(model.parameters(), lr=0.1), X_tr, y_tr, epochs=5,
+                     batch_size=c.batch_size, rng=rng, validation_data=(X_te, y_te))
+    assert pg.history == history
+    plot_snapshot(pg.snapshot()).canvas.draw()
+    # the rules know it: it takes any number of classes, and a two-class data set still refuses three
+    assert "'rings'" in str(pytest.raises(ValueError, PlaygroundConfig, dataset="circles", n_classes=3).value)
+    pre = Precomputed(c, epochs=[0, 2], activation=["tanh", "swish"])
+    assert pre.snapshot(activation="swish", epoch=2).config.activation == "swish"
+
+
+def test_the_app_offers_a_new_data_set_and_activation(ring_and_swish):
+    pytest.importorskip("ipywidgets")
+    app = App(BINARY)
+    assert "rings" in [v for _, v in app.controls["dataset"].options]
+    assert "swish" in [v for _, v in app.controls["activation"].options]
+    assert app.controls["n_classes"].disabled  # circles have two classes
+    app.controls["dataset"].value = "rings"
+    assert not app.controls["n_classes"].disabled
+    app.controls["n_classes"].value = 3
+    app.controls["activation"].value = "swish"
+    assert app.config.dataset == "rings" and app.config.n_classes == 3 and app.config.output_unit == "softmax"
+    assert isinstance(app.playground.model[1], Swish) and app.playground.model[-1].out_features == 3
+    app.step_button.click()
+    assert app.epoch == 1 and "epoch 1" in app.status.value
+    app.controls["dataset"].value = "circles"  # back to two classes: the app repairs n_classes by the rules
+    assert app.config.n_classes == 2 and app.controls["n_classes"].value == 2
+
+
+def test_every_field_of_the_table_has_a_control_and_round_trips(app):
+    assert set(app.controls) | set(app.checkboxes) == {f.name for f in pgm.FIELDS}
+    assert [f.name for f in pgm.FIELDS] == list(PlaygroundConfig().to_dict())
+    assert pgm.TRAINING_FIELDS == tuple(f.name for f in pgm.FIELDS if f.training)

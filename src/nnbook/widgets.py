@@ -53,8 +53,9 @@ from .images import COLORS, DPI, png_size, render_png
 from .player_html import Control, describe, player_html
 
 __all__ = [
-    "interactive", "player", "Interactive", "Player", "render_png", "DPI", "COLORS", "MAX_COMBINATIONS", "settings", "Settings",
+    "interactive", "player", "Interactive", "Player", "MAX_COMBINATIONS", "settings", "Settings",
 ]
+# render_png, DPI and COLORS (nnbook.images) stay importable from here as well
 
 #: the most combinations :func:`interactive` accepts: each one is an image
 #: stored in the notebook and drawn when the cell runs
@@ -65,17 +66,12 @@ _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 @dataclass
 class Settings:
-    """How :func:`interactive` draws, for a whole session (change :data:`settings`).
+    """How :func:`interactive` draws, for a whole session (change :data:`settings`)."""
 
-    Attributes
-    ----------
-    first_frame_only : bool
-        Draw only the first combination and let it stand for every other one.
-        For a run where nobody looks at the figures: the autograder turns it on
-        in the kernels it starts (``grading/nbgrader_config.py``), so that a
-        chapter's interactive figures cost one frame each while grading.
-    """
-
+    #: draw only the first combination and let it stand for every other one: for a
+    #: run where nobody looks at the figures. The autograder turns it on in the
+    #: kernels it starts (``grading/nbgrader_config.py``), so that a chapter's
+    #: interactive figures cost one frame each while grading.
     first_frame_only: bool = False
 
 
@@ -221,7 +217,7 @@ def player(
     Parameters
     ----------
     frames : sequence of matplotlib Figure or PNG bytes
-        The frames, in order. Figures are rendered with :func:`render_png` and
+        The frames, in order. Figures are rendered with :func:`~nnbook.images.render_png` and
         closed; bytes are used as they are.
     labels : sequence of numbers or of strings, optional
         The value each frame stands for (``len(labels) == len(frames)``),
@@ -407,7 +403,7 @@ def interactive(draw: Callable[..., Any], title: str | None = None, *, first_fra
         one combination and returns it. Figures it opens are closed after
         rendering. Give it a fixed ``figsize`` (and ``layout="constrained"``
         so labels stay inside) so every frame has the same size; it is
-        rendered at :data:`DPI` dots per inch.
+        rendered at :data:`~nnbook.images.DPI` dots per inch.
     title : str, optional
         Shown above the controls.
     **params : sequence of numbers or of strings

@@ -90,7 +90,7 @@ class App:
     ----------
     config : PlaygroundConfig or dict, optional
     views : sequence of str
-        The :data:`VIEWS` to show.
+        The :data:`~nnbook.playground.dashboard.VIEWS` to show.
     epochs_per_frame : int
         Epochs a tick of *play*.
     interval : int

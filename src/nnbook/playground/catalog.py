@@ -1,15 +1,15 @@
 """What a playground run can be made of: data sets, input features, activations and initializers.
 
-Each is one entry of one mapping, read by the configuration (:mod:`.config`:
+Each is one entry of one mapping, read by the configuration (:mod:`~nnbook.playground.config`:
 the choices, the rules between fields, the app's menus) and by the run
-(:mod:`.run`: the data, the inputs, the network). A new data set or
+(:mod:`~nnbook.playground.run`: the data, the inputs, the network). A new data set or
 activation is one entry here and nothing else::
 
     DATA_SETS["ring"] = DataSet(lambda c, rng: my_ring(c.n_points, c.noise, rng))
     ACTIVATION_LAYERS["swish"] = lambda rng: Swish()
 
-The public name lists (:data:`DATASETS`, :data:`ACTIVATIONS`,
-:data:`FEATURES`, :data:`INITS`) are live views of these mappings.
+The public name lists (``DATASETS``, ``ACTIVATIONS``, ``FEATURES``,
+``INITS``) are live views of these mappings.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ..module import Module
 
 __all__ = [
     "DataSet", "DATA_SETS", "DATASETS", "Feature", "FEATURE_MAPS", "FEATURES", "ACTIVATION_LAYERS", "ACTIVATIONS",
-    "INITS", "Names",
+    "INITS", "Names", "usable_features",
 ]
 
 
@@ -73,29 +73,22 @@ class Names(Sequence[str]):
 
 @dataclass(frozen=True)
 class DataSet:
-    """A data set of the playground.
+    """A data set of the playground: how to draw it, and what kind of task it is."""
 
-    Attributes
-    ----------
-    make : callable
-        ``make(config, rng) -> (X, y)``: ``config.n_points`` raw inputs ``(n, input_dim)``
-        and their targets (class labels, or values ``(n, 1)`` for a regression),
-        drawn from ``rng``; it may read ``config.noise`` and ``config.n_classes``.
-    task : str
-        ``"classification"`` or ``"regression"``.
-    input_dim : int
-        1 or 2 raw inputs.
-    any_classes : bool
-        Whether ``n_classes`` may be more than 2 (else the data set has 2 classes).
-    """
-
+    #: ``make(config, rng) -> (X, y)``: ``config.n_points`` raw inputs ``(n, input_dim)``
+    #: and their targets (class labels, or values ``(n, 1)`` for a regression), drawn
+    #: from ``rng``; it may read ``config.noise`` and ``config.n_classes``
     make: Callable[[Any, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+    #: ``"classification"`` or ``"regression"``
     task: str = "classification"
+    #: 1 or 2 raw inputs
     input_dim: int = 2
+    #: whether ``n_classes`` may be more than 2 (else the data set has 2 classes)
     any_classes: bool = False
 
     @property
     def regression(self) -> bool:
+        """Whether the targets are values, not classes."""
         return self.task == "regression"
 
 

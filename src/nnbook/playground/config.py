@@ -5,7 +5,7 @@ does: its name, default, what values it takes (choices or a range), what it
 means, whether it changes only the training (the app then keeps the weights)
 or the figure's layout, and the control the app shows for it.
 :class:`PlaygroundConfig` is generated from the table and validated from it;
-the app (:mod:`.app`) builds its controls from it. :data:`RULES` are the rules
+the app (:mod:`~nnbook.playground.app`) builds its controls from it. :data:`RULES` are the rules
 between fields (a regression has no classes, a sigmoid output separates two),
 each with the message that explains a broken one and the repair the app makes
 instead of refusing a control's new value. A new setting is one row of
@@ -111,7 +111,7 @@ def _batch_label(v: Any) -> str:
 
 #: every setting of a run, in order: the data, the network, the training, the seed
 FIELDS: tuple[Field, ...] = (
-    Field("dataset", "circles", "choice", "The data set, one of :data:`DATASETS`: ``\"xor\"``, ``\"circles\"``, "
+    Field("dataset", "circles", "choice", "The data set, one of :data:`~nnbook.playground.catalog.DATASETS`: ``\"xor\"``, ``\"circles\"``, "
           "``\"blobs\"`` (Gaussian clusters), ``\"spirals\"``, ``\"moons\"``, ``\"regression_1d\"``, ``\"regression_2d\"``.",
           Control("menu", "data set"), "str", choices=lambda: DATASETS, layout=True, tab="data"),
     Field("n_points", 200, "int", "Points in all, before the train/test split (at least 4).",
@@ -125,16 +125,16 @@ FIELDS: tuple[Field, ...] = (
     Field("n_classes", 2, "int", "Classes of the data sets that have any number of them (``\"spirals\"``, "
           "``\"blobs\"``; 2 or more); every other data set needs 2.",
           Control("int_slider", "classes", 2, 6, 1, grows=True, enabled=_any_classes), "int", low=2, layout=True, tab="data"),
-    Field("features", ("x1", "x2"), "names", "Inputs fed to the network, a subset of :data:`FEATURES` (``\"x1\"``, "
+    Field("features", ("x1", "x2"), "names", "Inputs fed to the network, a subset of :data:`~nnbook.playground.catalog.FEATURES` (``\"x1\"``, "
           "``\"x2\"``, ``\"x1^2\"``, ``\"x2^2\"``, ``\"x1*x2\"``, ``\"sin(x1)\"``, ``\"sin(x2)\"``; ``\"regression_1d\"`` "
           "has ``x1`` only).", Control("checkboxes", "features", option_enabled=_feature_usable), "tuple[str, ...]",
           choices=lambda: FEATURES, layout=True, tab="data"),
     Field("hidden", (4, 2), "widths", "Units of each hidden layer; ``()`` is a network without hidden layers.",
           Control("widths", "hidden layers"), "tuple[int, ...]", layout=True, tab="network"),
-    Field("activation", "tanh", "choice", "Hidden-unit activation, one of :data:`ACTIVATIONS`.",
+    Field("activation", "tanh", "choice", "Hidden-unit activation, one of :data:`~nnbook.playground.catalog.ACTIVATIONS`.",
           Control("menu", "activation"), "str", choices=lambda: ACTIVATIONS, rejected={
               "step": "has no useful gradient (its derivative is 0 almost everywhere), so gradient descent cannot train it"}, tab="network"),
-    Field("init", "xavier_uniform", "choice", "Weight initializer, one of :data:`INITS` (:mod:`nnbook.init`).",
+    Field("init", "xavier_uniform", "choice", "Weight initializer, one of :data:`~nnbook.playground.catalog.INITS` (:mod:`nnbook.init`).",
           Control("menu", "init"), "str", choices=lambda: INITS, tab="network"),
     Field("init_scale", 1.0, "float", "Multiplies the initial weights (for ``\"constant\"`` it is the constant).",
           Control("float_box", "init scale", 0.0, 1e3, 0.1), "float", low=0.0, tab="network"),
@@ -313,8 +313,8 @@ def repair(values: Mapping[str, Any]) -> dict[str, Any]:
 # -----------------------------------------------------------------------------
 
 
-class _ConfigMethods:
-    """The methods of :class:`PlaygroundConfig`; its fields come from :data:`FIELDS`."""
+class PlaygroundConfig:
+    # the fields and the docstring come from FIELDS, below the class
 
     def __post_init__(self) -> None:
         for f in FIELDS:
@@ -328,31 +328,31 @@ class _ConfigMethods:
     @property
     def task(self) -> str:
         """``"binary"``, ``"multiclass"`` or ``"regression"``."""
-        if DATA_SETS[self.dataset].regression:  # type: ignore[attr-defined]
+        if DATA_SETS[self.dataset].regression:
             return "regression"
-        return "binary" if self.n_classes == 2 else "multiclass"  # type: ignore[attr-defined]
+        return "binary" if self.n_classes == 2 else "multiclass"
 
     @property
     def output_unit(self) -> str:
         """The output unit, with ``"auto"`` resolved: ``"sigmoid"``, ``"softmax"`` or ``"linear"``."""
-        if self.output != "auto":  # type: ignore[attr-defined]
-            return self.output  # type: ignore[attr-defined]
+        if self.output != "auto":
+            return self.output
         return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
 
     @property
     def input_dim(self) -> int:
         """Raw input dimension of the data set: 1 for ``"regression_1d"``, else 2."""
-        return DATA_SETS[self.dataset].input_dim  # type: ignore[attr-defined]
+        return DATA_SETS[self.dataset].input_dim
 
     @property
     def n_outputs(self) -> int:
         """Output units of the network."""
-        return self.n_classes if self.output_unit == "softmax" else 1  # type: ignore[attr-defined]
+        return self.n_classes if self.output_unit == "softmax" else 1
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
         """Widths from input to output, e.g. ``(2, 8, 8, 1)``."""
-        return (len(self.features), *self.hidden, self.n_outputs)  # type: ignore[attr-defined]
+        return (len(self.features), *self.hidden, self.n_outputs)
 
     def layout_key(self) -> tuple[Any, ...]:
         """The values of the :data:`FIELDS` that change a figure's layout (the data, the layer widths)."""
@@ -364,7 +364,7 @@ class _ConfigMethods:
         return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in FIELDS}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Any:
+    def from_dict(cls, d: Mapping[str, Any]) -> PlaygroundConfig:
         """Build a config from a dict such as :meth:`to_dict` returns; missing keys take their defaults.
 
         Raises
@@ -391,7 +391,7 @@ class _ConfigMethods:
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_json(cls, text: str) -> Any:
+    def from_json(cls, text: str) -> PlaygroundConfig:
         """Read a config from a JSON string such as :meth:`to_json` writes."""
         try:
             d = json.loads(text)
@@ -399,7 +399,7 @@ class _ConfigMethods:
             raise ValueError(f"PlaygroundConfig.from_json: not valid JSON: {exc}") from None
         return cls.from_dict(d)
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self, **changes: Any) -> PlaygroundConfig:
         """A copy with some fields changed (validated like a new config)."""
         names = sorted(_BY_NAME)
         for k in changes:
@@ -428,11 +428,9 @@ def _docstring() -> str:
     """
 
 
-PlaygroundConfig = dataclasses.make_dataclass(
-    "PlaygroundConfig",
-    [(f.name, f.type, dataclasses.field(default=f.default)) for f in FIELDS],
-    bases=(_ConfigMethods,),
-    frozen=True,
-    namespace={"__doc__": _docstring()},
-)
-PlaygroundConfig.__module__ = __name__
+# the fields, in table order, then the dataclass machinery (__init__, __eq__, __repr__, frozen)
+for _f in FIELDS:
+    setattr(PlaygroundConfig, _f.name, _f.default)
+PlaygroundConfig.__annotations__ = {f.name: f.type for f in FIELDS}
+PlaygroundConfig.__doc__ = _docstring()
+PlaygroundConfig = dataclass(frozen=True)(PlaygroundConfig)

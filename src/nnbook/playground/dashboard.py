@@ -63,14 +63,14 @@ class Dashboard:
     snap : Snapshot
         The first frame; it fixes the layout (the architecture and data set).
     views : sequence of str
-        Which of :data:`VIEWS` to show, in any order.
+        Which of :data:`~nnbook.playground.dashboard.VIEWS` to show, in any order.
     animated : bool
         For live use: the moving artists are drawn over a cached background
         (restore the background, draw only them) instead of redrawing the
         whole figure; the background is redrawn only when an axis limit
         changes. Static figures (``animated=False``) draw normally.
     limits : dict, optional
-        Fixed axis limits (see :func:`limits_for`); by default they adapt.
+        Fixed axis limits (see :func:`~nnbook.playground.views.limits_for`); by default they adapt.
     unit_columns : int, optional
         Make room for this many columns (layers) in the units view, so that
         figures of networks of different depths have the same size.
@@ -208,5 +208,5 @@ def plot_weights(snap: Snapshot | Playground, limits: Mapping[str, Any] | None =
 
 
 def plot_snapshot(snap: Snapshot | Playground, views: Sequence[str] = VIEWS, *, limits: Mapping[str, Any] | None = None, dpi: float = 80) -> Any:
-    """All chosen :data:`VIEWS` of a snapshot in one Figure (a static :class:`Dashboard`)."""
+    """All chosen :data:`~nnbook.playground.dashboard.VIEWS` of a snapshot in one Figure (a static :class:`Dashboard`)."""
     return Dashboard(_as_snapshot(snap), views, limits=limits, dpi=dpi).fig

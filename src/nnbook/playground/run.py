@@ -31,7 +31,7 @@ __all__ = ["features", "make_data", "build_model", "make_loss", "make_optimizer"
 
 
 def features(X: np.ndarray, names: Sequence[str] = ("x1", "x2")) -> np.ndarray:
-    r"""The network's input: the columns ``names`` (from :data:`FEATURES`) computed from raw inputs.
+    r"""The network's input: the columns ``names`` (from :data:`~nnbook.playground.catalog.FEATURES`) computed from raw inputs.
 
     Parameters
     ----------
@@ -79,7 +79,7 @@ def _weight_init(name: str, scale: float) -> Any:
 def build_model(config: PlaygroundConfig, rng: np.random.Generator) -> Sequential:
     """The network of ``config``: ``Linear, activation, ..., Linear`` with weights drawn from ``rng``.
 
-    Layer widths are :attr:`PlaygroundConfig.layer_sizes`; the output layer is
+    Layer widths are :attr:`~nnbook.playground.config.PlaygroundConfig.layer_sizes`; the output layer is
     linear (its sigmoid or softmax lives in the loss).
     """
     sizes = config.layer_sizes
@@ -248,7 +248,7 @@ class Playground:
         self._y_range = (float(y_all.min()), float(y_all.max())) if c.task == "regression" else (0.0, 1.0)
 
     def update(self, **changes: Any) -> None:
-        """Change settings; a change of the training settings alone (:data:`TRAINING_FIELDS`)
+        """Change settings; a change of the training settings alone (:data:`~nnbook.playground.config.TRAINING_FIELDS`)
         keeps the network and its weights and only rebuilds the optimizer (momentum restarts
         from zero), anything else resets the run."""
         new = self.config.replace(**changes)

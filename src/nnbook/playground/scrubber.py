@@ -189,7 +189,7 @@ def scrubber(
     epochs : sequence of int
         The epochs to show, increasing (e.g. ``[0, 10, 20, 50, 100]``).
     views : sequence of str
-        The :data:`VIEWS` in each frame (few and small: every frame is an image).
+        The :data:`~nnbook.playground.dashboard.VIEWS` in each frame (few and small: every frame is an image).
     **sweep
         With one config, a sweep over config fields, e.g. ``l2=[0, 0.003, 0.03]``:
         one run for each combination, switched with a slider or dropdown.

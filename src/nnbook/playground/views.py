@@ -1,9 +1,9 @@
 """The views of a playground snapshot: each keeps its matplotlib artists and changes only their data.
 
-:class:`BoundaryView` (decision regions or the regression surface, with the
-points), :class:`LossView`, :class:`GradientsView` (per-layer gradient
-norms), :class:`UnitsView` (each input and hidden unit over the input plane)
-and :class:`WeightsView` (Hinton diagrams). :class:`~nnbook.playground.Dashboard`
+``BoundaryView`` (decision regions or the regression surface, with the
+points), ``LossView``, ``GradientsView`` (per-layer gradient norms),
+``UnitsView`` (each input and hidden unit over the input plane) and
+``WeightsView`` (Hinton diagrams). :class:`~nnbook.playground.Dashboard`
 puts them in one figure.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 from .catalog import FEATURE_MAPS
 from .run import Snapshot
 
-__all__ = ["BoundaryView", "LossView", "GradientsView", "UnitsView", "WeightsView", "limits_for", "unit_columns"]
+__all__ = ["View", "BoundaryView", "LossView", "GradientsView", "UnitsView", "WeightsView", "limits_for", "unit_columns"]
 
 _TRAIN_EDGE, _TEST_EDGE = "white", "black"
 _POSITIVE, _NEGATIVE, _HINTON_BG = "white", "black", "0.55"
