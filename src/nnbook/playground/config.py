@@ -111,42 +111,57 @@ def _batch_label(v: Any) -> str:
 
 #: every setting of a run, in order: the data, the network, the training, the seed
 FIELDS: tuple[Field, ...] = (
-    Field("dataset", "circles", "choice", "The data set, one of :data:`~nnbook.playground.catalog.DATASETS`: ``\"xor\"``, ``\"circles\"``, "
-          "``\"blobs\"`` (Gaussian clusters), ``\"spirals\"``, ``\"moons\"``, ``\"regression_1d\"``, ``\"regression_2d\"``.",
+    # -- the data ------------------------------------------------------------------------------
+    Field("dataset", "circles", "choice",
+          "The data set, one of :data:`~nnbook.playground.catalog.DATASETS`: ``\"xor\"``, ``\"circles\"``, "
+          "``\"blobs\"`` (Gaussian clusters), ``\"spirals\"``, ``\"moons\"``, ``\"regression_1d\"``, "
+          "``\"regression_2d\"``.",
           Control("menu", "data set"), "str", choices=lambda: DATASETS, layout=True, tab="data"),
     Field("n_points", 200, "int", "Points in all, before the train/test split (at least 4).",
           Control("int_slider", "points", 20, 1000, 10, grows=True), "int", low=4, layout=True, tab="data"),
-    Field("noise", 0.1, "float", "Standard deviation of the generator's Gaussian noise: on the inputs (xor, circles, "
-          "moons), on the angle (spirals), of each cluster (blobs) or on the target (regression).",
+    Field("noise", 0.1, "float",
+          "Standard deviation of the generator's Gaussian noise: on the inputs (xor, circles, moons), on the "
+          "angle (spirals), of each cluster (blobs) or on the target (regression).",
           Control("float_slider", "noise", 0.0, 1.0, 0.01, grows=True), "float", low=0.0, layout=True, tab="data"),
     Field("test_fraction", 0.5, "float", "Share of the points held out as the test set, in (0, 1).",
-          Control("float_slider", "test share", 0.05, 0.95, 0.05), "float", low=0.0, high=1.0, low_open=True,
-          high_open=True, layout=True, tab="data"),
-    Field("n_classes", 2, "int", "Classes of the data sets that have any number of them (``\"spirals\"``, "
-          "``\"blobs\"``; 2 or more); every other data set needs 2.",
-          Control("int_slider", "classes", 2, 6, 1, grows=True, enabled=_any_classes), "int", low=2, layout=True, tab="data"),
-    Field("features", ("x1", "x2"), "names", "Inputs fed to the network, a subset of :data:`~nnbook.playground.catalog.FEATURES` (``\"x1\"``, "
-          "``\"x2\"``, ``\"x1^2\"``, ``\"x2^2\"``, ``\"x1*x2\"``, ``\"sin(x1)\"``, ``\"sin(x2)\"``; ``\"regression_1d\"`` "
-          "has ``x1`` only).", Control("checkboxes", "features", option_enabled=_feature_usable), "tuple[str, ...]",
+          Control("float_slider", "test share", 0.05, 0.95, 0.05), "float",
+          low=0.0, high=1.0, low_open=True, high_open=True, layout=True, tab="data"),
+    Field("n_classes", 2, "int",
+          "Classes of the data sets that have any number of them (``\"spirals\"``, ``\"blobs\"``; 2 or more); "
+          "every other data set needs 2.",
+          Control("int_slider", "classes", 2, 6, 1, grows=True, enabled=_any_classes), "int",
+          low=2, layout=True, tab="data"),
+    Field("features", ("x1", "x2"), "names",
+          "Inputs fed to the network, a subset of :data:`~nnbook.playground.catalog.FEATURES` (``\"x1\"``, "
+          "``\"x2\"``, ``\"x1^2\"``, ``\"x2^2\"``, ``\"x1*x2\"``, ``\"sin(x1)\"``, ``\"sin(x2)\"``; "
+          "``\"regression_1d\"`` has ``x1`` only).",
+          Control("checkboxes", "features", option_enabled=_feature_usable), "tuple[str, ...]",
           choices=lambda: FEATURES, layout=True, tab="data"),
+    # -- the network ---------------------------------------------------------------------------
     Field("hidden", (4, 2), "widths", "Units of each hidden layer; ``()`` is a network without hidden layers.",
           Control("widths", "hidden layers"), "tuple[int, ...]", layout=True, tab="network"),
-    Field("activation", "tanh", "choice", "Hidden-unit activation, one of :data:`~nnbook.playground.catalog.ACTIVATIONS`.",
-          Control("menu", "activation"), "str", choices=lambda: ACTIVATIONS, rejected={
-              "step": "has no useful gradient (its derivative is 0 almost everywhere), so gradient descent cannot train it"}, tab="network"),
-    Field("init", "xavier_uniform", "choice", "Weight initializer, one of :data:`~nnbook.playground.catalog.INITS` (:mod:`nnbook.init`).",
+    Field("activation", "tanh", "choice",
+          "Hidden-unit activation, one of :data:`~nnbook.playground.catalog.ACTIVATIONS`.",
+          Control("menu", "activation"), "str", choices=lambda: ACTIVATIONS, tab="network",
+          rejected={"step": "has no useful gradient (its derivative is 0 almost everywhere), "
+                            "so gradient descent cannot train it"}),
+    Field("init", "xavier_uniform", "choice",
+          "Weight initializer, one of :data:`~nnbook.playground.catalog.INITS` (:mod:`nnbook.init`).",
           Control("menu", "init"), "str", choices=lambda: INITS, tab="network"),
     Field("init_scale", 1.0, "float", "Multiplies the initial weights (for ``\"constant\"`` it is the constant).",
           Control("float_box", "init scale", 0.0, 1e3, 0.1), "float", low=0.0, tab="network"),
-    Field("bias_init", 0.0, "float", "Initial value of every bias.", Control("float_box", "bias init", step=0.1), "float", tab="network"),
-    Field("output", "auto", "choice", "``\"sigmoid\"`` (one logit, :class:`~nnbook.BCEWithLogitsLoss`), ``\"softmax\"`` "
-          "(one logit a class, :class:`~nnbook.CrossEntropyLoss`), ``\"linear\"`` (:class:`~nnbook.MSELoss`, regression), "
-          "or ``\"auto\"``.", Control("menu", "output"), "str", choices=lambda: OUTPUTS, layout=True, tab="network"),
-    Field("lr", 0.03, "float", "Learning rate of :class:`~nnbook.SGD`.", Control("menu", "learning rate", values=_LRS),
-          "float", low=0.0, low_open=True, training=True),
+    Field("bias_init", 0.0, "float", "Initial value of every bias.",
+          Control("float_box", "bias init", step=0.1), "float", tab="network"),
+    Field("output", "auto", "choice",
+          "``\"sigmoid\"`` (one logit, :class:`~nnbook.BCEWithLogitsLoss`), ``\"softmax\"`` (one logit a class, "
+          ":class:`~nnbook.CrossEntropyLoss`), ``\"linear\"`` (:class:`~nnbook.MSELoss`, regression), or ``\"auto\"``.",
+          Control("menu", "output"), "str", choices=lambda: OUTPUTS, layout=True, tab="network"),
+    # -- the training --------------------------------------------------------------------------
+    Field("lr", 0.03, "float", "Learning rate of :class:`~nnbook.SGD`.",
+          Control("menu", "learning rate", values=_LRS), "float", low=0.0, low_open=True, training=True),
     Field("batch_size", 10, "int", "Examples a step; ``None`` means full-batch gradient descent.",
-          Control("menu", "batch size", values=_BATCHES, fmt=_batch_label), "int | None", low=1, optional=True,
-          training=True),
+          Control("menu", "batch size", values=_BATCHES, fmt=_batch_label), "int | None",
+          low=1, optional=True, training=True),
     Field("momentum", 0.0, "float", "Momentum of :class:`~nnbook.SGD`, in [0, 1).",
           Control("menu", "momentum", values=_MOMENTA), "float", low=0.0, high=1.0, high_open=True, training=True),
     Field("l2", 0.0, "float", "Weight decay (``weight_decay`` of :class:`~nnbook.SGD`); it acts on weights, not biases.",
