@@ -19,7 +19,8 @@ _STATIC_NOTE = (
     "The live playground trains in a running Python kernel. In this static page it shows "
     "its first frame; open the notebook in Jupyter, Binder or Colab to train, pause, step and reset."
 )
-_TABS = ("data", "network", "training")
+#: the tabs of the controls, in the order the table first names them
+_TABS = tuple(dict.fromkeys(f.tab for f in FIELDS))
 _STYLE = {"description_width": "90px"}
 
 
