@@ -85,9 +85,9 @@ def main() -> dict[str, object]:
     parts["update_artists"] = _timed(lambda: dash.update(snap), n)
     parts["render"] = _timed(dash.render, n)
     rgba = dash.render()
-    from nnbook.playground import _encode_png
+    from nnbook.images import encode_png
 
-    parts["encode_png"] = _timed(lambda: _encode_png(rgba[..., :3]), n)
+    parts["encode_png"] = _timed(lambda: encode_png(rgba[..., :3]), n)
     results["parts"] = parts
 
     # a whole frame: step + redraw, as the live app does it

@@ -33,3 +33,9 @@ c.Execute.interrupt_on_timeout = True
 # Note that nbgrader gives a test cell zero when it prints to stderr (e.g. a
 # warning), not only when it raises: the reference solutions must stay quiet.
 c.OverwriteCells.add_missing_cells = True
+# Nobody looks at the interactive figures while grading: the kernels nbgrader starts
+# draw only the first frame of each (nnbook.widgets.settings), so a chapter grades in
+# seconds (nbclient still adds its --HistoryManager.hist_file=:memory:).
+c.Execute.extra_arguments = [
+    "--IPKernelApp.exec_lines=import nnbook.widgets; nnbook.widgets.settings.first_frame_only = True",
+]

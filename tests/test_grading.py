@@ -598,23 +598,29 @@ def test_make_grade_writes_one_row_per_student_and_exercise(graded):
     }
 
 
-def test_interactive_figures_draw_one_frame_while_autograding(monkeypatch):
-    """Under nbgrader (NBGRADER_EXECUTION set) a chapter's interactive figures cost one frame each."""
-    import matplotlib.pyplot as plt
+def test_interactive_figures_draw_one_frame_while_autograding():
+    """The kernels the autograder starts (nbgrader_config.py's Execute.extra_arguments) draw one frame a figure."""
+    from jupyter_client.manager import start_new_kernel
+    from traitlets.config.loader import PyFileConfigLoader
 
-    from nnbook import widgets
-
-    calls = []
-
-    def draw(a, b):
-        calls.append((a, b))
-        fig, ax = plt.subplots(figsize=(1, 1))
-        ax.plot([0, a], [0, b])
-        return fig
-
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    fig = widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
-    assert calls == [(1, 0)] and len(fig.frames) == 6
-    monkeypatch.delenv("NBGRADER_EXECUTION")
-    widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
-    assert len(calls) == 1 + 6
+    config = PyFileConfigLoader(gc.CONFIG.name, path=str(gc.CONFIG.parent)).load_config()
+    km, kc = start_new_kernel(kernel_name="python3", extra_arguments=list(config.Execute.extra_arguments))
+    code = textwrap.dedent("""
+        import matplotlib.pyplot as plt
+        from nnbook import widgets
+        calls = []
+        def draw(a, b):
+            calls.append((a, b))
+            fig, ax = plt.subplots(figsize=(1, 1))
+            ax.plot([0, a], [0, b])
+            return fig
+        fig = widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
+        print(calls, len(fig.frames))
+    """)
+    out: list[str] = []
+    try:
+        kc.execute_interactive(code, timeout=60, output_hook=lambda msg: out.append(msg["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert "".join(out).strip() == "[(1, 0)] 6"

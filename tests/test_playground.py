@@ -28,6 +28,24 @@ CONFIGS = {"binary": BINARY, "three-class": THREE_CLASS, "regression-1d": REGRES
            "regression-2d": REGRESSION_2D, "no-hidden": NO_HIDDEN, "wide": WIDE}
 
 
+def _puor() -> np.ndarray:
+    import matplotlib as mpl
+
+    return mpl.colormaps["PuOr"](np.linspace(0, 1, 256), bytes=True)[:, :3]
+
+
+#: the colours of the units view: orange negative, white zero, purple positive
+PUOR = _puor()
+
+
+def display_bundle(obj) -> dict:
+    """What Jupyter shows for ``obj``: IPython's display formatter, as a notebook calls it."""
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _ = DisplayFormatter().format(obj)
+    return data
+
+
 def params_of(model: nb.Module) -> list[np.ndarray]:
     return [p.value.copy() for p in model.parameters()]
 
@@ -441,23 +459,21 @@ def test_views_show_the_snapshot(snaps):
     sizes = weights.marks[1].get_sizes()
     np.testing.assert_allclose(sizes / sizes.max(), (np.abs(W) / np.abs(W).max()).ravel())  # area ~ |w|
     assert "epoch 3" in boundary.title.get_text() and "test accuracy" in boundary.title.get_text()
-    # a tile of the units mosaic is the unit's output, scaled and coloured
-    k = units._step  # every k-th grid point
-    u = s.units[1][0, ::k, ::k]
-    ny, nx = u.shape
-    tile = units._mosaic[:ny, nx + units._GAP: 2 * nx + units._GAP]
+    # a tile of the units mosaic is the unit's output on every other grid point, scaled and coloured
+    tile = units.tile(1, 0)
+    u = s.units[1][0, ::2, ::2]
+    assert tile.shape == (*u.shape, 3)
     u = u / np.abs(u).max()
-    np.testing.assert_array_equal(tile, units._lut[np.rint((u[::-1] + 1) * 127.5).astype(int)])
+    np.testing.assert_array_equal(tile, PUOR[np.rint((u[::-1] + 1) * 127.5).astype(int)])
+    assert not np.array_equal(units.tile(1, 1), tile)  # the next unit has a picture of its own
 
 
 def test_a_dead_unit_is_a_blank_tile():
     c = PlaygroundConfig(hidden=(2,), activation="relu", bias_init=-100.0, n_points=40)
     s = Playground(c).snapshot()
     assert np.all(s.units[1] == 0)
-    units = Dashboard(s, ["units"]).views[0]
-    ny, nx = s.units[1][0, :: units._step, :: units._step].shape
-    tile = units._mosaic[:ny, nx + units._GAP: 2 * nx + units._GAP]
-    np.testing.assert_array_equal(tile, np.broadcast_to(units._lut[128], tile.shape))  # the colour of 0
+    tile = Dashboard(s, ["units"]).views[0].tile(1, 0)
+    np.testing.assert_array_equal(tile, np.broadcast_to(PUOR[128], tile.shape))  # the colour of 0
 
 
 def test_png_is_a_valid_image_of_the_frame(snaps):
@@ -503,7 +519,7 @@ def test_precomputed_sweep_over_a_config_field():
     assert list(s.train_loss[1:]) == ref.history["loss"]
     fig = pre.draw(l2=0.0, epoch=0)
     fig.canvas.draw()
-    assert len(pre._dashboards) == 1
+    assert len(pre.dashboards) == 1
     # frames of different runs drawn by one dashboard are those a dashboard of their own draws
     for l2, e in [(0.1, 3), (0.0, 3), (0.1, 0)]:
         shared = np.asarray(pre.draw(l2=l2, epoch=e).images[0].get_array())
@@ -536,8 +552,8 @@ def test_precomputed_labelled_runs_share_their_axes():
     assert pre.params == {"run": ["xavier", "zeros"], "epoch": [0, 4]}
     a, b = pre.draw(run="xavier", epoch=4), pre.draw(run="zeros", epoch=0)
     assert a.get_size_inches().tolist() == b.get_size_inches().tolist()
-    assert len(pre._dashboards) == 1  # same data, same architecture: one dashboard draws both runs
-    loss = next(iter(pre._dashboards.values())).views[1].ax
+    assert len(pre.dashboards) == 1  # same data, same architecture: one dashboard draws both runs
+    loss = pre.dashboards[0].views[1].ax
     assert loss.get_xlim() == (0, 4) and loss.get_ylim() == (0, pre.limits["loss"])
 
 
@@ -550,7 +566,7 @@ def test_precomputed_frame_is_the_dashboards_picture_pixel_for_pixel():
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=fig.dpi)
         saved = np.asarray(Image.open(buf).convert("RGB"))
-        np.testing.assert_array_equal(saved, next(iter(pre._dashboards.values())).render()[..., :3])
+        np.testing.assert_array_equal(saved, pre.dashboards[0].render()[..., :3])
     # and the picture is the static figure of that snapshot, up to where spines meet moving artists
     static = Dashboard(pre.snapshot(epoch=5), pre.views, limits=pre.limits).render()[..., :3]
     assert np.any(saved != static, axis=-1).mean() < 0.005
@@ -699,13 +715,13 @@ def test_load_applies_a_saved_config_or_reports_the_error(app):
 
 
 def test_app_display_bundle_has_the_widget_and_a_static_fallback(app):
-    bundle = app._repr_mimebundle_()
+    bundle = display_bundle(app)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     html = bundle["text/html"]
     assert '<img alt="The playground at epoch 0" src="data:image/png;base64,' in html
     assert "running Python kernel" in html
     assert bundle["text/plain"] == "App(playground: circles, 2-6-4-1 tanh, epoch 0)"
-    again = App(BINARY)._repr_mimebundle_()
+    again = display_bundle(App(BINARY))
     assert again["text/html"] == html and again["text/plain"] == bundle["text/plain"]  # no random ids in the text
 
 
@@ -717,3 +733,83 @@ def test_app_stops_playing_when_the_run_diverges():
         a.play.value = v
     assert a.playground.diverged and not a.play.playing
     assert "diverged" in a.status.value
+
+
+# -- one entry adds a data set or an activation ---------------------------------------------------
+
+
+class Swish(nb.activations.Elementwise):
+    """z * sigmoid(z), an activation the playground does not know."""
+
+    def function(self, z):
+        return z * nb.functional.sigmoid(z)
+
+    def derivative(self, z):
+        s = nb.functional.sigmoid(z)
+        return s + z * s * (1 - s)
+
+
+def make_ring(config, rng):
+    """Three classes on three rings: the class is the ring."""
+    y = rng.integers(0, config.n_classes, config.n_points)
+    angle = rng.uniform(0, 2 * np.pi, config.n_points)
+    radius = 0.5 + y + config.noise * rng.standard_normal(config.n_points)
+    return np.c_[radius * np.cos(angle), radius * np.sin(angle)], y
+
+
+@pytest.fixture
+def ring_and_swish():
+    """A data set and an activation added for one test, each as one entry, and removed afterwards."""
+    pgm.DATA_SETS["rings"] = pgm.DataSet(make_ring, any_classes=True)
+    pgm.ACTIVATION_LAYERS["swish"] = lambda rng: Swish()
+    try:
+        yield
+    finally:
+        del pgm.DATA_SETS["rings"], pgm.ACTIVATION_LAYERS["swish"]
+
+
+def test_a_new_data_set_and_activation_are_one_entry_each(ring_and_swish):
+    assert "rings" in pgm.DATASETS and "swish" in pgm.ACTIVATIONS
+    c = PlaygroundConfig(dataset="rings", n_classes=3, n_points=90, hidden=(6,), activation="swish", lr=0.1, seed=2)
+    assert c.task == "multiclass" and c.output_unit == "softmax" and PlaygroundConfig.from_json(c.to_json()) == c
+    with pytest.raises(ValueError, match=r"did you mean 'rings'"):
+        c.replace(dataset="ring")
+    pg = Playground(c)
+    assert isinstance(pg.model[1], Swish)
+    pg.step_epoch(5)
+    rng = np.random.default_rng(2)  # the run is nb.fit's on the new data with the new units
+    X, y = make_ring(c, rng)
+    X_tr, X_te, y_tr, y_te = nb.data.train_test_split(X, y, test_fraction=c.test_fraction, rng=rng)
+    model = nb.Sequential(nb.Linear(2, 6, rng=rng), Swish(), nb.Linear(6, 3, rng=rng))
+    history = nb.fit(model, nb.CrossEntropyLoss(), nb.SGD(model.parameters(), lr=0.1), X_tr, y_tr, epochs=5,
+                     batch_size=c.batch_size, rng=rng, validation_data=(X_te, y_te))
+    assert pg.history == history
+    plot_snapshot(pg.snapshot()).canvas.draw()
+    # the rules know it: it takes any number of classes, and a two-class data set still refuses three
+    assert "'rings'" in str(pytest.raises(ValueError, PlaygroundConfig, dataset="circles", n_classes=3).value)
+    pre = Precomputed(c, epochs=[0, 2], activation=["tanh", "swish"])
+    assert pre.snapshot(activation="swish", epoch=2).config.activation == "swish"
+
+
+def test_the_app_offers_a_new_data_set_and_activation(ring_and_swish):
+    pytest.importorskip("ipywidgets")
+    app = App(BINARY)
+    assert "rings" in [v for _, v in app.controls["dataset"].options]
+    assert "swish" in [v for _, v in app.controls["activation"].options]
+    assert app.controls["n_classes"].disabled  # circles have two classes
+    app.controls["dataset"].value = "rings"
+    assert not app.controls["n_classes"].disabled
+    app.controls["n_classes"].value = 3
+    app.controls["activation"].value = "swish"
+    assert app.config.dataset == "rings" and app.config.n_classes == 3 and app.config.output_unit == "softmax"
+    assert isinstance(app.playground.model[1], Swish) and app.playground.model[-1].out_features == 3
+    app.step_button.click()
+    assert app.epoch == 1 and "epoch 1" in app.status.value
+    app.controls["dataset"].value = "circles"  # back to two classes: the app repairs n_classes by the rules
+    assert app.config.n_classes == 2 and app.controls["n_classes"].value == 2
+
+
+def test_every_field_of_the_table_has_a_control_and_round_trips(app):
+    assert set(app.controls) | set(app.checkboxes) == {f.name for f in pgm.FIELDS}
+    assert [f.name for f in pgm.FIELDS] == list(PlaygroundConfig().to_dict())
+    assert pgm.TRAINING_FIELDS == tuple(f.name for f in pgm.FIELDS if f.training)

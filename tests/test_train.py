@@ -172,6 +172,10 @@ def test_progress_bar_runs(capsys):
     model = _xor_net(2, seed=0)
     history = nb.fit(model, nb.BCEWithLogitsLoss(), nb.SGD(model.parameters(), lr=0.5), X, y, epochs=3, progress=True)
     assert len(history["loss"]) == 3
+    bar = capsys.readouterr().err  # tqdm draws on stderr: the count of epochs, the unit and the last loss
+    assert "3/3" in bar and "epoch" in bar and f"loss={history['loss'][-1]:.4g}" in bar
+    nb.fit(model, nb.BCEWithLogitsLoss(), nb.SGD(model.parameters(), lr=0.5), X, y, epochs=3)
+    assert capsys.readouterr().err == ""  # no bar unless asked
 
 
 def test_evaluate_and_accuracy():

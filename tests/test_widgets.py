@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from nnbook import widgets  # noqa: E402
+from nnbook import player_html, widgets  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 FIGSIZE = (2.0, 1.5)
@@ -54,21 +54,21 @@ def decode(uri: str) -> bytes:
 # ---------------------------------------------------------------- the bundle
 
 
+def display_bundle(obj) -> dict:
+    """What Jupyter shows for ``obj``: IPython's display formatter, as a notebook calls it."""
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _ = DisplayFormatter().format(obj)
+    return data
+
+
 def test_bundle_has_html_widget_view_and_plain_text(fig):
-    bundle = fig._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html", WIDGET_VIEW}
+    bundle = display_bundle(fig)
+    assert {"text/plain", "text/html", WIDGET_VIEW} <= set(bundle)
     assert bundle["text/html"] == fig.html
     assert bundle[WIDGET_VIEW]["model_id"] == fig.widget.model_id
     assert bundle[WIDGET_VIEW]["version_major"] == 2
     assert bundle["text/plain"] == "<interactive figure 'A neuron': w (5 values, -1 to 1) x activation (relu, tanh); 10 frames>"
-
-
-def test_ipython_display_formatter_gives_the_same_bundle(fig):
-    from IPython.core.formatters import DisplayFormatter
-
-    data, _ = DisplayFormatter().format(fig)
-    assert {"text/plain", "text/html", WIDGET_VIEW} <= set(data)
-    assert data["text/html"] == fig.html
 
 
 def test_player_root_has_class_and_hashed_id(fig):
@@ -126,7 +126,7 @@ def test_player_is_self_contained(fig):
     for needle in ("http:", "https:", "<script src", "require(", "<link", "@import", "//cdn"):
         assert needle not in html
     assert "<script" in html and html.count("<script") == 1  # only the inert JSON frames
-    assert '"' not in widgets._PLAYER_JS  # it sits inside a double-quoted attribute
+    assert '"' not in player_html.PLAYER_JS  # it sits inside a double-quoted attribute
 
 
 def test_title_and_labels_are_escaped():
@@ -146,9 +146,9 @@ def test_html_is_deterministic(fig):
 
 def test_number_labels_are_short_but_distinct():
     p = widgets.interactive(lambda w: draw(w), w=np.linspace(0, 1, 11))
-    assert p._controls[0].labels[3] == "0.3"  # not 0.30000000000000004
+    assert p.labels["w"][3] == "0.3"  # not 0.30000000000000004
     close = widgets.interactive(lambda w: draw(w), w=[1.0, 1.0000001])
-    assert close._controls[0].labels == ("1.0", "1.0000001")
+    assert close.labels["w"] == ("1.0", "1.0000001")
 
 
 def test_draw_gets_python_values_and_its_figures_are_closed():
@@ -209,7 +209,7 @@ def test_player_over_figures_and_bytes():
     assert p.params == {"epoch": (0, 10, 20)}
     assert len(frames_in(p.html)) == 3
     assert 'name="epoch"' in p.html and 'max="2"' in p.html
-    assert set(p._repr_mimebundle_()) == {"text/plain", "text/html"}
+    assert {"text/plain", "text/html"} <= set(display_bundle(p))
     again = widgets.player(p.frames, labels=["start", "middle", "end"], name="stage")
     assert again.frames == p.frames and "<select" in again.html
     assert widgets.player(p.frames).params == {"frame": (0, 1, 2)}
@@ -349,3 +349,26 @@ def test_player_swaps_frames_in_a_browser(fig):
         finally:
             browser.close()
     assert [u for u in requests if not u.startswith(("data:", "about:"))] == []
+
+
+# ---------------------------------------------------------------- first frame only
+
+
+def test_first_frame_only_draws_one_combination_for_all(monkeypatch):
+    calls = []
+
+    def counting(a, b):
+        calls.append((a, b))
+        return draw(a)
+
+    fig = widgets.interactive(counting, first_frame_only=True, a=[0.5, 1.0, 2.0], b=["x", "y"])
+    assert calls == [(0.5, "x")] and len(fig.frames) == 6 and set(fig.frames) == {fig.frames[0]}
+    monkeypatch.setattr(widgets.settings, "first_frame_only", True)  # the session's setting is the default
+    widgets.interactive(counting, a=[0.5, 1.0, 2.0], b=["x", "y"])
+    assert len(calls) == 2
+    widgets.interactive(counting, first_frame_only=False, a=[0.5, 1.0, 2.0], b=["x", "y"])  # the parameter wins
+    assert len(calls) == 2 + 6
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # nbgrader's variable alone changes nothing
+    monkeypatch.setattr(widgets.settings, "first_frame_only", False)
+    widgets.interactive(counting, a=[0.5, 1.0, 2.0], b=["x", "y"])
+    assert len(calls) == 2 + 6 + 6

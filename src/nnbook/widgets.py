@@ -21,6 +21,9 @@ running it shows the player too where its outputs are not trusted (JupyterLab
 then hides the widget view and strips the player's script, leaving the first
 frame); once the cell runs, the live widgets take over.
 
+This module holds the controls and the players; the player's HTML and
+JavaScript are :mod:`nnbook.player_html`, the PNG files :mod:`nnbook.images`.
+
 >>> import numpy as np, matplotlib.pyplot as plt
 >>> def draw(w):
 ...     fig, ax = plt.subplots(figsize=(3, 2))
@@ -36,13 +39,8 @@ frame); once the cell runs, the live widgets take over.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html as _html
-import io
 import itertools
-import os
-import json
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -51,113 +49,34 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["interactive", "player", "Interactive", "Player", "render_png", "DPI", "COLORS", "MAX_COMBINATIONS"]
+from .images import COLORS, DPI, png_size, render_png
+from .player_html import Control, describe, player_html
 
-#: resolution (dots per inch) of every frame; with the figure size set in
-#: ``draw`` it fixes the pixel size, so a rerun gives the same bytes
-DPI = 80
-#: size of the palette each frame is reduced to (a palette PNG is 3-4 times
-#: smaller than a full-colour one and looks the same for line plots)
-COLORS = 256
+__all__ = [
+    "interactive", "player", "Interactive", "Player", "MAX_COMBINATIONS", "settings", "Settings",
+]
+# render_png, DPI and COLORS (nnbook.images) stay importable from here as well
+
 #: the most combinations :func:`interactive` accepts: each one is an image
 #: stored in the notebook and drawn when the cell runs
 MAX_COMBINATIONS = 200
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-# The player's whole behaviour, run by the root element's ``oninput``: the
-# frame index is the mixed-radix number whose digits are the controls' indices
-# (last control fastest, the order of itertools.product). It uses only ``this``
-# (the player's root) and an expando on it, so several players on one page
-# never share a name, and it needs no <script> to run, so it works the same in
-# a Jupyter Book page, in JupyterLab's trusted outputs and in Colab's frames.
-_PLAYER_JS = (
-    "var r=this,c=r.querySelectorAll('[data-nnbook-n]'),i=0,a=[],k,e,l;"
-    "for(k=0;k<c.length;k++){e=c[k];i=i*e.dataset.nnbookN+(+e.value);"
-    "l=JSON.parse(e.dataset.nnbookLabels)[e.value];a.push(e.name+' = '+l);"
-    "if(e.type=='range'){e.nextElementSibling.value=l;}}"
-    "r.nnbookFrames=r.nnbookFrames||JSON.parse(r.querySelector('script.nnbook-frames').textContent);"
-    "e=r.querySelector('img.nnbook-frame');e.src=r.nnbookFrames[i];e.alt=r.dataset.nnbookTitle+a.join(', ');"
-)
 
-# as an attribute value: the script holds no double quote, so only & and < need escaping
-_JS_ATTR = _html.escape(_PLAYER_JS, quote=False)
+@dataclass
+class Settings:
+    """How :func:`interactive` draws, for a whole session (change :data:`settings`)."""
+
+    #: draw only the first combination and let it stand for every other one: for a
+    #: run where nobody looks at the figures. The autograder turns it on in the
+    #: kernels it starts (``grading/nbgrader_config.py``), so that a chapter's
+    #: interactive figures cost one frame each while grading.
+    first_frame_only: bool = False
 
 
-@dataclass(frozen=True)
-class _Control:
-    """One parameter of a player: its name, values, the labels shown, and the kind of control."""
-
-    name: str
-    values: tuple[Any, ...]
-    labels: tuple[str, ...]
-    kind: str  # "range" (numbers) or "select" (strings, booleans)
-
-
-# ---------------------------------------------------------------------------
-# rendering
-
-
-def render_png(fig: Any, *, dpi: int | None = None, colors: int | None = None, close: bool = True) -> bytes:
-    """Render a matplotlib figure to a small, reproducible PNG.
-
-    The figure is drawn with Agg at ``dpi`` (its own size in inches, no tight
-    bounding box, so every frame of a player has the same pixel size), reduced
-    to a palette of ``colors`` colours with Pillow (fast octree, no dithering)
-    and saved without metadata, so the same figure gives the same bytes on
-    every run.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to render.
-    dpi : int, optional
-        Dots per inch; the image is ``figsize * dpi`` pixels. Default
-        :data:`DPI`.
-    colors : int, optional
-        Palette size, 2 to 256. Default :data:`COLORS`.
-    close : bool, optional
-        Close the figure afterwards (default), so the notebook does not show
-        it a second time.
-
-    Returns
-    -------
-    bytes
-        The PNG file.
-    """
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    if not isinstance(fig, Figure):
-        raise ValueError(f"render_png: expected a matplotlib Figure, got {type(fig).__name__}")
-    dpi = DPI if dpi is None else dpi
-    colors = COLORS if colors is None else colors
-    if not 2 <= colors <= 256:
-        raise ValueError(f"render_png: colors must lie in [2, 256], got {colors}")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, backend="agg", metadata={"Software": None})
-    if close:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    buf.seek(0)
-    with Image.open(buf) as im:
-        rgb = im.convert("RGB")
-    pal = rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    pal.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise ValueError("player: a frame given as bytes must be a PNG file (it does not start with the PNG signature)")
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+#: this session's :class:`Settings`
+settings = Settings()
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +91,7 @@ def _format_number(v: float | int, precise: bool) -> str:
     return format(v, ".6g")
 
 
-def _make_control(name: str, values: Any, where: str) -> _Control:
+def _make_control(name: str, values: Any, where: str) -> Control:
     """Check one ``name=values`` parameter and turn it into a control."""
     if isinstance(values, (str, bytes)):
         raise ValueError(f"{where}: {name}={values!r} is a single string; pass a list of values, e.g. {name}=[{values!r}]")
@@ -209,10 +128,10 @@ def _make_control(name: str, values: Any, where: str) -> _Control:
         raise ValueError(
             f"{where}: {name} must hold only numbers (a slider) or only strings (a menu), got {', '.join(kinds)}"
         )
-    return _Control(name, tuple(values), tuple(labels), kind)
+    return Control(name, tuple(values), tuple(labels), kind)
 
 
-def _check_combinations(controls: Sequence[_Control], where: str) -> int:
+def _check_combinations(controls: Sequence[Control], where: str) -> int:
     n = math.prod(len(c.values) for c in controls)
     if n > MAX_COMBINATIONS:
         sizes = " x ".join(f"{c.name} ({len(c.values)})" for c in controls)
@@ -222,69 +141,6 @@ def _check_combinations(controls: Sequence[_Control], where: str) -> int:
             "so use fewer values (a chapter should stay near 40 frames)"
         )
     return n
-
-
-# ---------------------------------------------------------------------------
-# the static player
-
-
-def _control_html(c: _Control) -> str:
-    esc = _html.escape
-    n = len(c.values)
-    data = f'name="{esc(c.name)}" data-nnbook-n="{n}" data-nnbook-labels="{esc(json.dumps(list(c.labels)))}"'
-    if c.kind == "range":
-        widget = (
-            f'<input type="range" {data} min="0" max="{n - 1}" step="1" value="0" '
-            f'aria-label="{esc(c.name)}" style="vertical-align:middle;width:14em">'
-            f'<output style="display:inline-block;min-width:4em;margin-left:0.4em">{esc(c.labels[0])}</output>'
-        )
-    else:
-        options = "".join(
-            f'<option value="{k}"{" selected" if k == 0 else ""}>{esc(lab)}</option>' for k, lab in enumerate(c.labels)
-        )
-        widget = f'<select {data} aria-label="{esc(c.name)}">{options}</select>'
-    return f'<label style="white-space:nowrap"><span style="margin-right:0.4em">{esc(c.name)}</span>{widget}</label>'
-
-
-def _player_html(frames: Sequence[bytes], controls: Sequence[_Control], title: str | None) -> str:
-    """The self-contained HTML player over ``frames`` (in ``itertools.product`` order of the controls)."""
-    esc = _html.escape
-    width, height = _png_size(frames[0])
-    uris = [_data_uri(png) for png in frames]
-    alt_prefix = f"{title}: " if title else ""
-    first_alt = alt_prefix + ", ".join(f"{c.name} = {c.labels[0]}" for c in controls)
-    parts = []
-    if title:
-        parts.append(f'<div class="nnbook-player-title" style="font-weight:bold;margin-bottom:0.3em">{esc(title)}</div>')
-    parts.append(
-        '<div class="nnbook-player-controls" style="display:flex;flex-wrap:wrap;gap:0.3em 1.5em;align-items:center">'
-        + "".join(_control_html(c) for c in controls)
-        + "</div>"
-    )
-    parts.append(
-        f'<img class="nnbook-frame" src="{uris[0]}" width="{width}" height="{height}" alt="{esc(first_alt)}" '
-        'style="display:block;max-width:100%;height:auto;margin-top:0.4em">'
-    )
-    # base64 and JSON punctuation only: nothing here can close the <script>
-    parts.append(f'<script type="application/json" class="nnbook-frames">{json.dumps(uris, separators=(",", ":"))}</script>')
-    body = "".join(parts)
-    attrs = (
-        f'data-nnbook-title="{esc(alt_prefix)}" oninput="{_JS_ATTR}" onchange="this.oninput(event)" '
-        'style="margin:0.5em 0;font-size:0.9em"'
-    )
-    # a deterministic id: the same frames, controls and title give the same id
-    digest = hashlib.sha256((attrs + body).encode("utf-8")).hexdigest()[:16]
-    return f'<div class="nnbook-player" id="nnbook-{digest}" {attrs}>{body}</div>'
-
-
-def _describe(controls: Sequence[_Control], title: str | None, n_frames: int, kind: str) -> str:
-    def one(c: _Control) -> str:
-        if c.kind == "range" and len(c.labels) > 3:
-            return f"{c.name} ({len(c.labels)} values, {c.labels[0]} to {c.labels[-1]})"
-        return f"{c.name} ({', '.join(c.labels)})"
-
-    head = f"{kind} '{title}'" if title else kind
-    return f"<{head}: {' x '.join(one(c) for c in controls)}; {n_frames} frames>"
 
 
 class Player:
@@ -310,16 +166,21 @@ class Player:
 
     _kind = "player"
 
-    def __init__(self, frames: Sequence[bytes], controls: Sequence[_Control], title: str | None = None) -> None:
+    def __init__(self, frames: Sequence[bytes], controls: Sequence[Control], title: str | None = None) -> None:
         self.frames = list(frames)
         self._controls = tuple(controls)
         self.title = title
-        self.html = _player_html(self.frames, self._controls, title)
+        self.html = player_html(self.frames, self._controls, title)
 
     @property
     def params(self) -> dict[str, tuple[Any, ...]]:
         """Each parameter's name and values, in the order of the controls."""
         return {c.name: c.values for c in self._controls}
+
+    @property
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        """Each parameter's name and the labels its control shows for its values."""
+        return {c.name: c.labels for c in self._controls}
 
     def frame(self, **values: Any) -> bytes:
         """The precomputed PNG for one combination, e.g. ``p.frame(w=1.0, activation="tanh")``."""
@@ -335,7 +196,7 @@ class Player:
         return self.frames[index]
 
     def __repr__(self) -> str:
-        return _describe(self._controls, self.title, len(self.frames), self._kind)
+        return describe(self._controls, self.title, len(self.frames), self._kind)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -356,7 +217,7 @@ def player(
     Parameters
     ----------
     frames : sequence of matplotlib Figure or PNG bytes
-        The frames, in order. Figures are rendered with :func:`render_png` and
+        The frames, in order. Figures are rendered with :func:`~nnbook.images.render_png` and
         closed; bytes are used as they are.
     labels : sequence of numbers or of strings, optional
         The value each frame stands for (``len(labels) == len(frames)``),
@@ -399,14 +260,14 @@ def player(
     pngs = []
     for k, f in enumerate(frames):
         if isinstance(f, (bytes, bytearray)):
-            _png_size(bytes(f))
+            png_size(bytes(f))
             pngs.append(bytes(f))
         else:
             try:
                 pngs.append(render_png(f))
             except ValueError:
                 raise ValueError(f"{where}: frame {k} is a {type(f).__name__}, not a matplotlib Figure or PNG bytes") from None
-    sizes = {_png_size(p) for p in pngs}
+    sizes = {png_size(p) for p in pngs}
     if len(sizes) > 1:
         raise ValueError(f"{where}: the frames differ in pixel size {sorted(sizes)}; draw every frame with the same figsize")
     return Player(pngs, [control], title)
@@ -460,7 +321,7 @@ class Interactive(Player):
 
     _kind = "interactive figure"
 
-    def __init__(self, draw: Callable[..., Any], frames: Sequence[bytes], controls: Sequence[_Control], title: str | None) -> None:
+    def __init__(self, draw: Callable[..., Any], frames: Sequence[bytes], controls: Sequence[Control], title: str | None) -> None:
         super().__init__(frames, controls, title)
         self.draw = draw
         self._widget: Any = None
@@ -500,7 +361,7 @@ class Interactive(Player):
                 else:
                     ctrl = w.Dropdown(options=options, description=c.name)
                 controls[c.name] = ctrl
-            width, height = _png_size(self.frames[0])  # shown at its own size, as in the player
+            width, height = png_size(self.frames[0])  # shown at its own size, as in the player
             image = w.Image(value=self.frames[0], format="png", width=str(width), height=str(height))
             self._live_controls, self._image = controls, image
 
@@ -525,7 +386,8 @@ class Interactive(Player):
         return bundle
 
 
-def interactive(draw: Callable[..., Any], title: str | None = None, **params: Sequence[Any]) -> Interactive:
+def interactive(draw: Callable[..., Any], title: str | None = None, *, first_frame_only: bool | None = None,
+                **params: Sequence[Any]) -> Interactive:
     """An interactive figure that works in the HTML book and live in Jupyter.
 
     ``draw`` is called once for every combination of the parameter values
@@ -541,7 +403,7 @@ def interactive(draw: Callable[..., Any], title: str | None = None, **params: Se
         one combination and returns it. Figures it opens are closed after
         rendering. Give it a fixed ``figsize`` (and ``layout="constrained"``
         so labels stay inside) so every frame has the same size; it is
-        rendered at :data:`DPI` dots per inch.
+        rendered at :data:`~nnbook.images.DPI` dots per inch.
     title : str, optional
         Shown above the controls.
     **params : sequence of numbers or of strings
@@ -549,7 +411,11 @@ def interactive(draw: Callable[..., Any], title: str | None = None, **params: Se
         exactly these values (``w=np.linspace(-3, 3, 7)``, ``epoch=[0, 10,
         20]``), strings give a menu (``activation=["relu", "tanh"]``).
         ``draw`` receives Python ``int``, ``float`` or ``str`` values.
-        ``draw`` and ``title`` cannot be parameter names.
+        ``draw``, ``title`` and ``first_frame_only`` cannot be parameter names.
+    first_frame_only : bool, optional
+        Draw the first combination only and store it for every other one
+        (where nobody looks at the figures, as while autograding). Default:
+        :data:`settings`' ``first_frame_only``.
 
     Returns
     -------
@@ -597,16 +463,14 @@ def interactive(draw: Callable[..., Any], title: str | None = None, **params: Se
         )
     controls = [_make_control(name, values, where) for name, values in params.items()]
     _check_combinations(controls, where)
-    frames = []
-    # nbgrader sets NBGRADER_EXECUTION while it autogrades: nobody looks at the figures
-    # then, so the first frame stands in for every combination (grading takes seconds)
-    grading = bool(os.environ.get("NBGRADER_EXECUTION"))
+    frames: list[bytes] = []
+    first_only = settings.first_frame_only if first_frame_only is None else bool(first_frame_only)
     for combo in itertools.product(*(c.values for c in controls)):
-        if grading and frames:
+        if first_only and frames:
             frames.append(frames[0])
             continue
         frames.append(_call_draw(draw, dict(zip((c.name for c in controls), combo))))
-    sizes = sorted({_png_size(p) for p in frames})
+    sizes = sorted({png_size(p) for p in frames})
     if len(sizes) > 1:
         raise ValueError(
             f"{where}: the frames differ in pixel size {sizes}; give draw a fixed figsize "
