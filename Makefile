@@ -64,16 +64,21 @@ book: $(STAMP)
 REPORT   := _build/test-report
 PYTEST   := NNBOOK_TEST_REPORT=$(CURDIR)/$(REPORT) $(PY) -m pytest -p tests.skip_report
 
+# pytest-xdist: one worker a core. nbval keeps each notebook in one worker (loadscope: its cells
+# share a kernel, in order); the slow tests keep each file in one worker (loadfile: the grading
+# pipeline is one module-scoped fixture, built once).
+JOBS     ?= auto
+
 check: $(STAMP)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n $(JOBS)
 
 test: $(STAMP)
 	rm -rf $(REPORT)
-	$(PYTEST) -m "not slow"
-	$(if $(NOTEBOOKS),$(PYTEST) $(NBVAL_FLAGS) $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
+	$(PYTEST) -m "not slow" -n $(JOBS)
+	$(if $(NOTEBOOKS),$(PYTEST) $(NBVAL_FLAGS) -n $(JOBS) --dist loadscope $(NOTEBOOKS),@echo "no notebooks in book/: nbval has nothing to run")
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	NNBOOK_BOOK_EXECUTE=off $(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
-	$(PYTEST) -m slow
+	$(PYTEST) -m slow -n $(JOBS) --dist loadfile
 	@$(PY) -m tests.skip_report $(REPORT)
 
 # nbval on one notebook (or a few): NB="book/a.ipynb book/b.ipynb"
