@@ -31,6 +31,17 @@ def _as_input(layer: Module, x: np.ndarray, d_in: int, dtype: np.dtype) -> np.nd
     return x
 
 
+def _sizes_and_dtype(layer: str, dtype: Any, **sizes: Any) -> tuple[np.dtype, list[int]]:
+    """Check a layer's sizes (positive integers) and dtype (float32 or float64); return them as ints and a dtype."""
+    for name, v in sizes.items():
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{layer}: {name} must be a positive integer, got {v!r}")
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{layer}: dtype must be float32 or float64, got {dt}")
+    return dt, [int(v) for v in sizes.values()]
+
+
 def _make(init: Any, shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any, what: str) -> np.ndarray:
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         return np.full(shape, init, dtype=dtype)
@@ -82,14 +93,8 @@ class Linear(Module):
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
     ) -> None:
-        for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {v!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"Linear: dtype must be float32 or float64, got {self.dtype}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.dtype, (self.in_features, self.out_features) = _sizes_and_dtype(
+            "Linear", dtype, in_features=in_features, out_features=out_features)
         self.weight = Parameter(_make(init, (self.in_features, self.out_features), rng, self.dtype, "Linear weight"))
         self.bias = (
             Parameter(_make(bias_init, (self.out_features,), rng, self.dtype, "Linear bias"), decay=False)
@@ -160,13 +165,8 @@ class Maxout(Module):
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
     ) -> None:
-        for name, v in (("in_features", in_features), ("out_features", out_features), ("k", k)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"Maxout: {name} must be a positive integer, got {v!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"Maxout: dtype must be float32 or float64, got {self.dtype}")
-        self.in_features, self.out_features, self.k = int(in_features), int(out_features), int(k)
+        self.dtype, (self.in_features, self.out_features, self.k) = _sizes_and_dtype(
+            "Maxout", dtype, in_features=in_features, out_features=out_features, k=k)
         self.weight = Parameter(_make(init, (self.k, self.in_features, self.out_features), rng, self.dtype, "Maxout weight"))
         self.bias = Parameter(np.zeros((self.k, self.out_features), dtype=self.dtype), decay=False)
         self._x: np.ndarray | None = None
