@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import init as _init
+from ._rng import require_rng
 from .module import Module, Parameter
 
 __all__ = ["Linear", "Maxout"]
@@ -45,9 +46,14 @@ def _sizes_and_dtype(layer: str, dtype: Any, **sizes: Any) -> tuple[np.dtype, li
 def _make(init: Any, shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any, what: str) -> np.ndarray:
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         return np.full(shape, init, dtype=dtype)
+    initializer = _init.get(init)
+    if rng is None and isinstance(init, str) and init not in _init._DRAW_NOTHING:
+        layer, part = what.split(" ", 1)
+        require_rng(rng, layer, f"the {part} initializer {init!r} draws random numbers and",
+                    " (pass rng=np.random.default_rng(seed), or a constant such as init=0.0 for weights set by hand)")
     # a copy: an initializer returning the caller's array (init=lambda s, r: W0) must not
     # make the parameter an alias of W0, or of another layer built from the same W0
-    value = np.array(_init.get(init)(shape, rng), dtype=dtype)
+    value = np.array(initializer(shape, rng), dtype=dtype)
     if value.shape != shape:
         raise ValueError(f"{what} initializer returned shape {value.shape}, expected {shape}")
     return value

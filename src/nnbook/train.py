@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ._rng import require_rng
 from .data import batches
 from .losses import Loss
 from .module import Module
@@ -132,8 +133,8 @@ def fit(
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     full_batch = batch_size is None or batch_size >= len(X)
-    if not full_batch and rng is None:
-        raise ValueError("fit: mini-batch training shuffles the data and needs rng, a numpy.random.Generator")
+    if not full_batch:
+        require_rng(rng, "fit", "mini-batch training shuffles the data and")
     history: dict[str, list[float]] = {"loss": []}
     if loss.is_classification:
         history["accuracy"] = []
