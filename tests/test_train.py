@@ -203,6 +203,8 @@ def test_fit_errors():
         nb.fit(model, loss, opt, X, y, epochs=2.5)
     with pytest.raises(ValueError, match="fit: mini-batch training shuffles the data and needs rng"):
         nb.fit(model, loss, opt, X, y, epochs=1, batch_size=2)
+    with pytest.raises(TypeError, match="fit: rng must be a numpy.random.Generator, e.g. np.random.default_rng"):
+        nb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, rng=0)
 
 
 class LoggingLinear(nb.Linear):
