@@ -77,6 +77,41 @@ def logits_and_labels(draw: st.DrawFn, max_n: int = 6, max_k: int = 6, bound: fl
 
 # -- helpers ----------------------------------------------------------------------
 
+#: the operations of a random scalar expression (Value, and the same in PyTorch)
+UNARY_OPS = ("neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu")
+BINARY_OPS = ("+", "-", "*", "/")
+CONSTANT_OPS = ("c+", "c-", "c*", "c/")  # a constant on the left: 2.5 - x
+POWERS = (2, 3, -1)
+
+
+@st.composite
+def expression_graphs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> tuple[list[float], list[tuple]]:
+    """A random scalar expression: ``(inputs, steps)``.
+
+    Node ``k`` is input ``k`` for ``k < len(inputs)``; each step ``(op, i, arg)``
+    makes the next node from node ``i`` and ``arg``: another node's index (a
+    binary op), a constant (``"c+"``, ...), an exponent (``"**"``) or nothing
+    (a function such as ``"exp"``). Operands are drawn from all earlier nodes,
+    so nodes are reused and gradients must add up along several paths. The
+    last node is the output. Some graphs leave a function's domain
+    (``log`` of a negative number, division by zero): the test rejects those.
+    """
+    inputs = draw(st.lists(st.floats(-2, 2, allow_subnormal=False), min_size=1, max_size=max_inputs))
+    steps: list[tuple] = []
+    for k in range(draw(st.integers(1, max_steps))):
+        node = st.integers(0, len(inputs) + k - 1)
+        kind = draw(st.sampled_from(("unary", "binary", "constant", "power")))
+        if kind == "unary":
+            steps.append((draw(st.sampled_from(UNARY_OPS)), draw(node), None))
+        elif kind == "binary":
+            steps.append((draw(st.sampled_from(BINARY_OPS)), draw(node), draw(node)))
+        elif kind == "constant":
+            steps.append((draw(st.sampled_from(CONSTANT_OPS)), draw(node), draw(st.floats(-3, 3, allow_subnormal=False))))
+        else:
+            steps.append(("**", draw(node), draw(st.sampled_from(POWERS))))
+    return inputs, steps
+
+
 def assert_close(actual: np.ndarray, expected: np.ndarray, rtol: float = 1e-12, atol: float = 0.0) -> None:
     """Same shape and close entries (a shape mismatch never broadcasts through)."""
     actual, expected = np.asarray(actual), np.asarray(expected)

@@ -48,7 +48,8 @@ FORMULAS = {
 
 ALL_MODULES = {
     "Identity": nb.Identity, "Step": nb.Step, "Sigmoid": nb.Sigmoid, "Tanh": nb.Tanh, "ReLU": nb.ReLU,
-    "LeakyReLU": nb.LeakyReLU, "PReLU": nb.PReLU, "RReLU": nb.RReLU, "ELU": nb.ELU,
+    "LeakyReLU": nb.LeakyReLU, "PReLU": nb.PReLU,
+    "RReLU": lambda: nb.RReLU(rng=np.random.default_rng(0)), "ELU": nb.ELU,
     "Softplus": nb.Softplus, "HardTanh": nb.HardTanh, "Abs": nb.Abs,
 }
 
@@ -170,6 +171,20 @@ def test_rrelu_switches_back_to_the_mean_slope_in_eval():
 def test_rrelu_rejects_bad_bounds():
     with pytest.raises(ValueError, match="RReLU: need 0 <= lower <= upper, got lower=0.5, upper=0.2"):
         nb.RReLU(0.5, 0.2)
+
+
+def test_rrelu_in_training_mode_needs_a_generator():
+    unit = nb.RReLU(0.1, 0.3)
+    x = np.array([[-1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"RReLU: training mode draws the negative slopes at random and needs rng, "
+                                         r"a numpy.random.Generator \(build it as RReLU\(rng=rng\), or call .eval\(\)"):
+        unit(x)
+    assert_close(unit.eval()(x), np.array([[-0.2, 2.0]]))  # evaluation mode draws nothing
+
+
+def test_rrelu_refuses_what_is_not_a_generator():
+    with pytest.raises(TypeError, match="RReLU: rng must be a numpy.random.Generator, e.g. np.random.default_rng\\(0\\); got int"):
+        nb.RReLU(rng=0)
 
 
 def test_hardtanh_rejects_bad_limits():

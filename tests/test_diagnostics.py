@@ -213,7 +213,7 @@ def test_variance_shrinks_geometrically_with_small_weights():
 @pytest.mark.parametrize("call, message", [
     (lambda m, X, G: dg.layer_statistics([m[0]], X, G), "model must be an nb.Sequential, got list"),
     (lambda m, X, G: dg.layer_statistics(nb.Sequential(nb.Tanh(), *m.layers), X, G), "must start with a Linear layer"),
-    (lambda m, X, G: dg.layer_statistics(nb.Sequential(*m.layers, nb.Maxout(3, 2)), X, G), "neither Linear nor an elementwise"),
+    (lambda m, X, G: dg.layer_statistics(nb.Sequential(*m.layers, nb.Maxout(3, 2, init=0.0)), X, G), "neither Linear nor an elementwise"),
     (lambda m, X, G: dg.layer_statistics(m, X[:, :2], G), r"X must have shape \(n, 3\) for the first layer Linear\(in_features=3, out_features=3\), got \(4, 2\)"),
     (lambda m, X, G: dg.layer_statistics(m, X[0], G), r"got \(3,\)"),
     (lambda m, X, G: dg.layer_statistics(m, X, G[:, :2]), r"grad_output must have the shape of the model's output \(4, 3\), got \(4, 2\)"),

@@ -427,7 +427,7 @@ PIECES = {"a": (1, 0, 0, 0), "b": (1, 0, -1, 0), "c": (1, 0, 0.01, 0), "d": (1, 
 
 
 def maxout_1d(w1, b1, w2, b2):
-    layer = nb.Maxout(1, 1, k=2)
+    layer = nb.Maxout(1, 1, k=2, init=0.0)
     layer.weight.value[:, 0, 0] = [w1, w2]
     layer.bias.value[:, 0] = [b1, b2]
     return layer.forward(Z[:, None])[:, 0]

@@ -215,7 +215,7 @@ def test_activation_profile_checker_restores_weights_a_submission_changed(capsys
 
 def test_activation_profile_needs_an_activation():
     with pytest.raises(ValueError, match="no activation layer"):
-        ch07.activation_profile(nb.Sequential(nb.Linear(2, 2)), np.zeros((3, 2)))
+        ch07.activation_profile(nb.Sequential(nb.Linear(2, 2, init=0.0)), np.zeros((3, 2)))
 
 
 # -- Exercise 3: which choices keep the variance --------------------------------------------------

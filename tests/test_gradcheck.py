@@ -26,7 +26,7 @@ def test_numerical_gradient_of_a_known_function(rng):
 def test_numerical_gradient_is_exact_for_quadratics():
     # the central difference has no truncation error on a quadratic
     x = np.array([1.0, -2.0, 0.5])
-    grad = nb.numerical_gradient(lambda v: float(v @ v), x, eps=1e-3)
+    grad = nb.numerical_gradient(lambda v: float(v @ v), x, h=1e-3)
     assert_close(grad, 2 * x, rtol=1e-9)
 
 
@@ -90,9 +90,9 @@ def test_check_gradients_on_random_shapes(shape, seed):
     n, d = shape
     model = _mlp(rng, d_in=d, hidden=3, d_out=2)
     # MSE to random targets keeps the gradient from vanishing next to the loss: the two-point
-    # difference loses about 1e-16 |L| / (eps |grad|) to rounding, and eps = 1e-5 (one digit
+    # difference loses about 1e-16 |L| / (h |grad|) to rounding, and h = 1e-5 (one digit
     # less rounding than 1e-6, truncation still below 1e-9) keeps saturated examples under 1e-6
-    errors = nb.check_gradients(model, nb.MSELoss(), rng.normal(size=(n, d)), rng.normal(size=(n, 2)), eps=1e-5)
+    errors = nb.check_gradients(model, nb.MSELoss(), rng.normal(size=(n, d)), rng.normal(size=(n, 2)), h=1e-5)
     assert max(errors.values()) < FD_TOL, errors
 
 
@@ -114,9 +114,10 @@ class NoBiasGradLinear(nb.Linear):
     """A broken layer: forgets the bias gradient."""
 
     def backward(self, grad_out):
-        x = self._cached(self._x)
-        self.weight.grad += x.T @ grad_out
-        return grad_out @ self.weight.value.T
+        before = self.bias.grad.copy()
+        grad_x = super().backward(grad_out)
+        self.bias.grad[...] = before  # what backward added to it is lost
+        return grad_x
 
 
 class HalfWeightGradLinear(nb.Linear):
@@ -131,8 +132,12 @@ class HalfWeightGradLinear(nb.Linear):
 class WrongInputGradSigmoid(nb.Sigmoid):
     """A broken unit: multiplies by sigma(z) instead of sigma(z) (1 - sigma(z))."""
 
+    def forward(self, x):
+        self.s = super().forward(x)
+        return self.s
+
     def backward(self, grad_out):
-        return grad_out * self._s
+        return grad_out * self.s
 
 
 @pytest.mark.parametrize(
@@ -209,3 +214,22 @@ def test_finite_difference_errors():
     for h in (0.0, -1e-3, float("nan")):
         with pytest.raises(ValueError, match="finite_difference: the step h"):
             nb.gradcheck.finite_difference(np.exp, 1.0, h=h)
+
+
+def test_numerical_gradient_rejects_a_bad_step():
+    for h in (0.0, -1e-3, float("nan")):
+        with pytest.raises(ValueError, match="numerical_gradient: the step h must be a positive finite number"):
+            nb.numerical_gradient(lambda v: float(v @ v), np.ones(2), h=h)
+
+
+def test_numerical_gradient_restores_x_when_f_raises():
+    x = np.array([1.0, 2.0])
+
+    def f(v):
+        if v[0] != 1.0:
+            raise RuntimeError("boom")
+        return 0.0
+
+    with pytest.raises(RuntimeError, match="boom"):
+        nb.numerical_gradient(f, x)
+    assert np.array_equal(x, [1.0, 2.0])

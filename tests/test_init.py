@@ -124,16 +124,27 @@ def test_same_seed_same_network():
     assert not np.array_equal(a[0].weight.value, c[0].weight.value)
 
 
-def test_without_rng_draws_are_fresh():
-    assert not np.array_equal(init.normal((50,)), init.normal((50,)))
+RANDOM = ["normal", "uniform", "lecun_normal", "xavier_normal", "xavier_uniform", "he_normal", "he_uniform"]
 
 
-def test_global_numpy_seed_is_not_used():
+@pytest.mark.parametrize("name", RANDOM)
+def test_a_random_initializer_without_rng_raises_naming_itself(name):
+    with pytest.raises(ValueError, match=rf"^{name}: drawing random weights needs rng, a numpy.random.Generator "
+                                         r"\(pass np.random.default_rng\(seed\)\)$"):
+        init.get(name)((3, 2))
+
+
+def test_zeros_and_constant_need_no_rng():
+    assert np.array_equal(init.zeros((2, 3)), np.zeros((2, 3)))
+    assert np.array_equal(init.constant((2,), value=0.5), np.full(2, 0.5))
+
+
+def test_the_global_numpy_seed_plays_no_part():
     np.random.seed(0)
-    a = init.normal((10,))
-    np.random.seed(0)
-    b = init.normal((10,))
-    assert not np.array_equal(a, b)
+    a = init.normal((10,), np.random.default_rng(1))
+    np.random.seed(1)
+    b = init.normal((10,), np.random.default_rng(1))
+    assert np.array_equal(a, b)
 
 
 # -- errors --------------------------------------------------------------------------------------

@@ -273,3 +273,15 @@ def test_maxout_float32_keeps_float32(rng):
     out = layer(rng.normal(size=(4, 3)))
     assert out.dtype == np.float32 and layer.weight.dtype == np.float32
     assert layer.backward(np.ones((4, 2), dtype=np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("make", [lambda **kw: nb.Linear(3, 2, **kw), lambda **kw: nb.Maxout(3, 2, **kw),
+                                  lambda **kw: nb.RBF(3, 2, **kw)], ids=["Linear", "Maxout", "RBF"])
+def test_a_layer_with_a_random_initializer_needs_rng(make):
+    with pytest.raises(ValueError, match=r"^(Linear|Maxout|RBF): the (weight|centers) initializer '\w+' draws random "
+                                         r"numbers and needs rng, a numpy.random.Generator \(pass rng="):
+        make()
+    layer = make(init=0.0)  # weights set by hand need no generator
+    assert not np.any(layer.parameters()[0].value)
+    a, b = make(rng=np.random.default_rng(5)), make(rng=np.random.default_rng(5))
+    assert np.array_equal(a.parameters()[0].value, b.parameters()[0].value)

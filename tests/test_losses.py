@@ -357,3 +357,74 @@ def test_unknown_reduction_raises(name):
 def test_empty_predictions_raise(name):
     with pytest.raises(ValueError, match=rf"{name}\(\): predictions must have shape \(n,\) or \(n, k\) with n > 0, got \(0, 1\)"):
         LOSSES[name]()(np.zeros((0, 1)), np.zeros((0, 1)))
+
+
+# -- NLLLoss, the loss on log-probabilities ----------------------------------------------
+
+
+@given(logits_and_labels(max_n=4, max_k=5, bound=5.0))
+def test_nll_loss_gradient_matches_finite_differences(zy):
+    z, y = zy
+    logp = nb.functional.log_softmax(z, axis=1)
+    assert loss_error(nb.NLLLoss(), logp, y) < FD_TOL
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_nll_loss_value_and_gradient(reduction):
+    logp = np.log(np.array([[0.2, 0.8], [0.5, 0.5], [0.9, 0.1]]))
+    y = np.array([1, 0, 0])
+    loss = nb.NLLLoss(reduction)
+    scale = 1 / 3 if reduction == "mean" else 1.0
+    assert loss(logp, y) == pytest.approx(-(np.log(0.8) + np.log(0.5) + np.log(0.9)) * scale, rel=1e-14)
+    assert_close(loss.backward(), -scale * np.eye(2)[y])
+
+
+def test_nll_loss_refuses_logits():
+    with pytest.raises(ValueError, match="must be log-probabilities.*LogSoftmax"):
+        nb.NLLLoss()(np.array([[2.0, -1.0]]), np.array([0]))
+
+
+def test_nll_loss_refuses_one_hot_labels():
+    with pytest.raises(ValueError, match=r"labels must have shape \(2,\), got \(2, 3\).*one-hot"):
+        nb.NLLLoss()(np.log(np.full((2, 3), 1 / 3)), np.eye(3)[[0, 1]])
+
+
+@pytest.mark.parametrize("labels", [np.array([0, 3]), np.array([-1, 0])])
+def test_nll_loss_refuses_labels_out_of_range(labels):
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\]"):
+        nb.NLLLoss()(np.log(np.full((2, 3), 1 / 3)), labels)
+
+
+def test_nll_loss_refuses_fractional_labels():
+    with pytest.raises(ValueError, match="integer class indices"):
+        nb.NLLLoss()(np.log(np.full((2, 3), 1 / 3)), np.array([0.5, 1.0]))
+
+
+def test_nll_loss_accepts_float_labels_that_are_whole_numbers_and_a_column():
+    logp = np.log(np.full((2, 3), 1 / 3))
+    assert nb.NLLLoss()(logp, np.array([[0.0], [2.0]])) == pytest.approx(np.log(3))
+
+
+def test_nll_loss_predicts_the_most_probable_class():
+    assert_close(nb.NLLLoss().predict(np.log(np.array([[0.2, 0.8], [0.6, 0.4]]))), np.array([1, 0]))
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [(np.array([0, 1, 2]), r"so labels must have shape \(2,\), got \(3,\)"),
+     (np.array([0.0, 0.5]), "labels must be integer class indices, got dtype float64 with non-integer values"),
+     (np.array([0, 4]), r"labels must lie in \[0, 2\] for 3 classes, got labels in \[0, 4\]")],
+)
+def test_cross_entropy_and_nll_loss_refuse_bad_labels_in_the_same_words(labels, message):
+    logp = np.log(np.full((2, 3), 1 / 3))
+    for loss, what in ((nb.CrossEntropyLoss(), "logits"), (nb.NLLLoss(), "log-probabilities")):
+        with pytest.raises(ValueError, match=rf"{type(loss).__name__}\(\): .*" + message) as info:
+            loss(logp, labels)
+        if "shape" in message:
+            assert f"{what} have shape (2, 3)" in str(info.value)
+
+
+def test_nll_loss_is_still_importable_from_outputs():
+    from nnbook.outputs import NLLLoss
+
+    assert NLLLoss is nb.NLLLoss is nb.losses.NLLLoss

@@ -1,4 +1,4 @@
-"""Parameter, Module and Sequential: bookkeeping, modes, composition and its gradient."""
+"""Parameter, Module and Sequential: the module tree, modes, composition and its gradient."""
 
 from __future__ import annotations
 
@@ -69,6 +69,52 @@ def test_train_and_eval_reach_every_submodule(rng):
     assert not m.training and not m.act.training and not m.first.training
     m.train()
     assert m.training and m.act.training
+
+
+class Stack(nb.Module):
+    """A hand-written module keeping sub-modules in a list and a tuple, and a parameter of its own."""
+
+    def __init__(self, rng):
+        self.scale = nb.Parameter(np.ones(1), decay=False)
+        self.blocks = [nb.Linear(2, 3, rng=rng), nb.Sequential(nb.Tanh(), nb.PReLU())]
+        self.pair = (nb.Linear(3, 1, rng=rng), "not a module")
+
+
+def test_children_are_the_modules_held_directly(rng):
+    m = Stack(rng)
+    assert [name for name, _ in m.named_children()] == ["blocks.0", "blocks.1", "pair.0"]
+    assert list(m.children()) == [m.blocks[0], m.blocks[1], m.pair[0]]
+    assert list(m.blocks[1].children()) == list(m.blocks[1])
+
+
+def test_modules_walk_the_tree_depth_first_each_module_before_its_children(rng):
+    m = Stack(rng)
+    names = [name for name, _ in m.named_modules()]
+    assert names == ["", "blocks.0", "blocks.1", "blocks.1.0", "blocks.1.1", "pair.0"]
+    assert list(m.modules())[0] is m and list(m.modules())[3] is m.blocks[1][0]
+
+
+def test_parameters_are_found_in_list_attributes(rng):
+    m = Stack(rng)
+    names = [name for name, _ in m.named_parameters()]
+    assert names == ["scale", "blocks.0.weight", "blocks.0.bias", "blocks.1.1.weight", "pair.0.weight", "pair.0.bias"]
+    assert m.num_parameters() == 1 + 2 * 3 + 3 + 1 + 3 + 1
+
+
+def test_a_module_used_twice_is_walked_and_counted_once(rng):
+    shared = nb.Linear(2, 2, rng=rng)
+    model = nb.Sequential(shared, nb.Tanh(), shared)
+    assert [name for name, _ in model.named_modules()] == ["", "0", "1"]
+    assert model.parameters() == [shared.weight, shared.bias]  # an optimizer steps each once
+    assert model.num_parameters() == 6
+
+
+def test_train_and_eval_reach_modules_in_lists(rng):
+    m = Stack(rng)
+    m.eval()
+    assert [x.training for x in m.modules()] == [False] * 6
+    m.blocks[1].train()
+    assert [x.training for x in m.modules()] == [False, False, True, True, True, False]
 
 
 def test_module_zero_grad_resets_every_parameter(rng):
@@ -183,3 +229,24 @@ def test_sequential_with_kinked_units_gradients_match_finite_differences(act, rn
     errors = module_errors(model, X, rng)
     assert max(errors.values()) < FD_TOL, errors
 
+
+# -- backward(grad_out, input_grad=False): the training shortcut that skips dL/dX -----------
+
+
+def _tanh_net(rng):
+    return nb.Sequential(nb.Linear(3, 5, rng=rng), nb.Tanh(), nb.Linear(5, 2, rng=rng))
+
+
+def test_skipping_the_input_gradient_leaves_parameter_gradients_bit_identical():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(7, 3)), rng.integers(0, 2, size=7)
+    a, b = _tanh_net(np.random.default_rng(1)), _tanh_net(np.random.default_rng(1))
+    loss = nb.CrossEntropyLoss()
+    loss(a.forward(X), y)
+    grad_x = a.backward(loss.backward())
+    loss(b.forward(X), y)
+    skipped = b.backward(loss.backward(), input_grad=False)
+    assert skipped is None
+    assert grad_x.shape == X.shape
+    for (name, p), (_, q) in zip(a.named_parameters(), b.named_parameters()):
+        assert np.array_equal(p.grad, q.grad), name

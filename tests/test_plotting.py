@@ -8,7 +8,7 @@ import pytest
 from strategies import assert_close
 
 import nnbook as nb
-from nnbook import plotting
+from nnbook import Value, plotting
 
 
 def test_setup_sets_fixed_figure_settings():
@@ -95,3 +95,123 @@ def test_setup_in_a_notebook_shows_figures_made_outside_pyplot_as_png():
     outputs = notebook.cells[0].outputs
     assert outputs[0]["text"].strip() == "80.0"  # the inline backend kept the book's settings
     assert "image/png" in outputs[-1]["data"] and "image/svg+xml" not in outputs[-1]["data"]
+
+
+# -- a Value's graph: graph_trace, graph_table and draw_graph, behind Value.trace, .table and .draw --
+
+
+def quiz(x, z):
+    """y = exp(xz) + xz/log(x) + sin(log(x))/(xz), on Values."""
+    return (x * z).exp() + x * z / x.log() + x.log().sin() / (x * z)
+
+
+def test_trace_rows():
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    a = (x * z).named("a")
+    y = (a + x).named("y")
+    y.backward()
+    rows = y.trace()
+    assert [r["name"] for r in rows][-1] == "y"
+    by_name = {r["name"]: r for r in rows}
+    assert set(by_name) == {"x", "z", "a", "y"}
+    assert by_name["x"] == {"name": "x", "op": "input", "inputs": "", "value": 2.0, "grad": 4.0}
+    assert by_name["a"] == {"name": "a", "op": "*", "inputs": "x, z", "value": 6.0, "grad": 1.0}
+    assert by_name["y"]["inputs"] == "a, x" and by_name["y"]["value"] == 8.0
+    assert by_name["z"]["grad"] == 2.0
+
+
+def test_trace_names_unnamed_nodes_and_constants():
+    x = Value(2.0, "x")
+    y = (x * 3).exp()
+    rows = y.trace()
+    names = [r["name"] for r in rows]
+    assert "3" in names  # a lifted constant is named by its value
+    assert "v1" in names and "v2" in names
+    ops = {r["name"]: r["op"] for r in rows}
+    assert ops[names[-1]] == "exp"
+
+
+def test_table_lists_every_node():
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = (x * z + x).named("y")
+    y.backward()
+    table = y.table(digits=4)
+    lines = table.splitlines()
+    assert lines[0].split() == ["name", "op", "inputs", "value", "grad"]
+    assert set(lines[1]) <= {"-", " "}
+    assert len(lines) == 2 + len(y.trace())
+    last = lines[-1].split()
+    assert last[0] == "y" and last[1] == "+" and last[-2] == "8" and last[-1] == "1"
+    assert any(line.split()[0] == "x" and line.split()[-1] == "4" for line in lines[2:])
+
+
+def test_draw_returns_axes_with_a_box_per_node():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    ax = y.draw()
+    assert isinstance(ax, matplotlib.axes.Axes)
+    texts = [t.get_text() for t in ax.texts if t.get_text()]  # arrows are empty annotations
+    order = y.topological_order()
+    assert len(texts) == len(order)
+    arrows = [t for t in ax.texts if not t.get_text()]
+    assert len(arrows) == sum(len(v.parents) for v in order)
+    assert any(t.startswith("y = +") for t in texts)
+    assert any(t.startswith("x\n") and "grad 1208" in t for t in texts)
+    _, given_ax = plt.subplots()
+    assert y.draw(ax=given_ax) is given_ax
+
+
+def test_draw_highlights_nodes():
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    _, ax = plt.subplots()
+    y.draw(ax=ax, highlight=x)
+    colours = [t.get_bbox_patch().get_facecolor() for t in ax.texts if t.get_text()]
+    bright = matplotlib_colour("#ffd54f")
+    assert sum(c == bright for c in colours) == 1
+    _, ax = plt.subplots()
+    y.draw(ax=ax, highlight=[x, z, y])
+    colours = [t.get_bbox_patch().get_facecolor() for t in ax.texts if t.get_text()]
+    assert sum(c == bright for c in colours) == 3
+    plt.close("all")
+
+
+def matplotlib_colour(hex_colour):
+    import matplotlib.colors
+
+    return matplotlib.colors.to_rgba(hex_colour)
+
+
+def test_draw_sets_the_size_of_the_boxes_text():
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    for size in (8, 11):
+        _, ax = plt.subplots()
+        y.draw(ax=ax, fontsize=size)
+        assert {t.get_fontsize() for t in ax.texts if t.get_text()} == {size}
+    plt.close("all")
+
+
+def test_value_methods_are_the_plotting_functions():
+    import matplotlib.pyplot as plt
+
+    x, z = Value(2.0, "x"), Value(3.0, "z")
+    y = quiz(x, z).named("y")
+    y.backward()
+    assert y.trace() == plotting.graph_trace(y)
+    assert y.table(digits=3) == plotting.graph_table(y, 3)
+    _, (a, b) = plt.subplots(1, 2)
+    y.draw(ax=a, highlight=x, fontsize=9)
+    plotting.draw_graph(y, ax=b, highlight=x, fontsize=9)
+    assert [(t.get_text(), t.get_position()) for t in a.texts] == [(t.get_text(), t.get_position()) for t in b.texts]
+    plt.close("all")

@@ -207,6 +207,8 @@ def test_fit_errors():
         nb.fit(model, loss, opt, X, y, epochs=2.5)
     with pytest.raises(ValueError, match="fit: mini-batch training shuffles the data and needs rng"):
         nb.fit(model, loss, opt, X, y, epochs=1, batch_size=2)
+    with pytest.raises(TypeError, match="fit: rng must be a numpy.random.Generator, e.g. np.random.default_rng"):
+        nb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, rng=0)
 
 
 class LoggingLinear(nb.Linear):
@@ -278,3 +280,53 @@ def test_fit_validation_loss_is_the_evaluation_mode_loss(rng):
     model.eval()
     assert history["val_loss"][-1] == nb.MSELoss()(model.forward(X), y)
     assert seen == [True, True, True]  # training resumes in training mode after each validation
+
+
+class Blocks(nb.Module):
+    """A reader's own container keeping its layers in a plain list attribute."""
+
+    def __init__(self, rng):
+        self.blocks = [nb.Linear(2, 6, rng=rng), nb.RReLU(rng=rng), nb.Linear(6, 1, rng=rng)]
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b.forward(x)
+        return x
+
+    def backward(self, grad_out):
+        for b in reversed(self.blocks):
+            grad_out = b.backward(grad_out)
+        return grad_out
+
+
+def test_fit_trains_in_training_mode_and_restores_each_mode_of_a_module_in_a_list(rng):
+    model = Blocks(rng)
+    rrelu = model.blocks[1]
+    model.eval()
+    model.blocks[0].train()  # modes set by hand, one module at a time
+    X, y = rng.normal(size=(30, 2)), rng.normal(size=(30, 1))
+    seen = []
+    nb.fit(model, nb.MSELoss(), nb.SGD(model.parameters(), lr=0.05), X, y, epochs=2,
+           callback=lambda e, m, h: seen.append(rrelu.training))
+    assert seen == [True, True]  # the RReLU inside the list trained with random slopes
+    assert [m.training for m in model.modules()] == [False, True, False, False]
+
+
+def test_evaluate_reaches_a_randomized_module_in_a_list(rng):
+    model = Blocks(rng)
+    X, y = rng.normal(size=(30, 2)), rng.normal(size=(30, 1))
+    first = nb.evaluate(model, nb.MSELoss(), X, y)["loss"]
+    assert first == nb.evaluate(model, nb.MSELoss(), X, y)["loss"]  # no random slopes drawn
+    assert all(m.training for m in model.modules())
+
+
+def test_fit_restores_the_modes_when_training_raises(rng):
+    model = nb.Sequential(nb.Linear(2, 3, rng=rng), nb.RReLU(rng=rng), nb.Linear(3, 1, rng=rng)).eval()
+
+    def stop(epoch, m, history):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        nb.fit(model, nb.MSELoss(), nb.SGD(model.parameters(), lr=0.1), rng.normal(size=(8, 2)),
+               rng.normal(size=(8, 1)), epochs=3, callback=stop)
+    assert not any(m.training for m in model.modules())

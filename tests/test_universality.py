@@ -121,11 +121,11 @@ def test_random_relu_network_rejects_bad_arguments():
 @pytest.mark.parametrize(
     "model, match",
     [
-        (nb.Sequential(nb.Linear(1, 3), nb.Sigmoid(), nb.Linear(3, 1)), "layer 1 is Sigmoid"),
-        (nb.Sequential(nb.Linear(1, 3), nb.ReLU()), "odd number"),
-        (nb.Sequential(nb.ReLU(), nb.Linear(1, 3), nb.ReLU()), "layer 0 is ReLU"),
-        (nb.Sequential(nb.Linear(1, 3), nb.ReLU(), nb.Linear(4, 1)), "takes 4 inputs but the layer before has 3"),
-        (nb.Linear(1, 1), "expected a Sequential"),
+        (nb.Sequential(nb.Linear(1, 3, init=0.0), nb.Sigmoid(), nb.Linear(3, 1, init=0.0)), "layer 1 is Sigmoid"),
+        (nb.Sequential(nb.Linear(1, 3, init=0.0), nb.ReLU()), "odd number"),
+        (nb.Sequential(nb.ReLU(), nb.Linear(1, 3, init=0.0), nb.ReLU()), "layer 0 is ReLU"),
+        (nb.Sequential(nb.Linear(1, 3, init=0.0), nb.ReLU(), nb.Linear(4, 1, init=0.0)), "takes 4 inputs but the layer before has 3"),
+        (nb.Linear(1, 1, init=0.0), "expected a Sequential"),
     ],
 )
 def test_relu_layers_names_what_does_not_fit(model, match):
@@ -134,7 +134,7 @@ def test_relu_layers_names_what_does_not_fit(model, match):
 
 
 def test_relu_layers_treats_a_missing_bias_as_zero():
-    net = nb.Sequential(nb.Linear(1, 2, bias=False), nb.ReLU(), nb.Linear(2, 1))
+    net = nb.Sequential(nb.Linear(1, 2, bias=False, init=0.0), nb.ReLU(), nb.Linear(2, 1, init=0.0))
     np.testing.assert_array_equal(U.relu_layers(net)[0][1], [0.0, 0.0])
 
 

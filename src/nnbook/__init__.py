@@ -15,10 +15,10 @@ from .activations import (
 )
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Linear, Maxout
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, NLLLoss
 from .module import Module, Parameter, Sequential
 from .optim import SGD
-from .outputs import LogSoftmax, NLLLoss, Softmax
+from .outputs import LogSoftmax, Softmax
 from .rbf import RBF
 from .train import accuracy, evaluate, fit
 from .value import Value
@@ -30,8 +30,8 @@ __all__ = [
     "Parameter", "Module", "Sequential", "Linear", "Maxout", "RBF",
     "Elementwise", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU",
     "ELU", "Softplus", "HardTanh", "Abs",
-    "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
-    "Softmax", "LogSoftmax", "NLLLoss",
+    "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "Softmax", "LogSoftmax",
     "SGD", "fit", "evaluate", "accuracy",
     "numerical_gradient", "relative_error", "check_gradients", "Value",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import functional as F
+from ._rng import check_rng, require_rng
 from .module import Module, Parameter
 
 __all__ = [
@@ -175,6 +176,9 @@ class RReLU(Elementwise):
     In training mode each element's negative slope is drawn from
     :math:`\mathcal U(\mathrm{lower}, \mathrm{upper})` at every forward pass; in
     evaluation mode (``.eval()``) the slope is the mean, :math:`(l + u)/2`.
+
+    ``rng``, a :class:`numpy.random.Generator`, is where the slopes come from;
+    a forward pass in training mode without one raises ``ValueError``.
     """
 
     def __init__(self, lower: float = 1 / 8, upper: float = 1 / 3, *, rng: np.random.Generator | None = None) -> None:
@@ -182,7 +186,7 @@ class RReLU(Elementwise):
         if not 0 <= lower <= upper:
             raise ValueError(f"RReLU: need 0 <= lower <= upper, got lower={lower}, upper={upper}")
         self.lower, self.upper = float(lower), float(upper)
-        self.rng = rng if rng is not None else np.random.default_rng()
+        self.rng = None if rng is None else check_rng(rng, "RReLU")
         self._slope: np.ndarray | float = (self.lower + self.upper) / 2
 
     def extra_repr(self) -> str:
@@ -192,7 +196,9 @@ class RReLU(Elementwise):
         x = np.asarray(x)
         self._z = x
         if self.training:
-            self._slope = self.rng.uniform(self.lower, self.upper, size=x.shape).astype(x.dtype)
+            rng = require_rng(self.rng, "RReLU", "training mode draws the negative slopes at random and",
+                              " (build it as RReLU(rng=rng), or call .eval() for the mean slope)")
+            self._slope = rng.uniform(self.lower, self.upper, size=x.shape).astype(x.dtype)
         else:
             self._slope = (self.lower + self.upper) / 2
         return np.where(x > 0, x, self._slope * x)

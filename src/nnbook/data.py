@@ -12,16 +12,13 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from ._rng import check_rng as _check_rng
+from ._rng import require_rng
+
 __all__ = [
     "xor", "make_xor", "make_circles", "make_moons", "make_spirals", "make_blobs",
     "make_regression_1d", "make_regression_2d", "train_test_split", "batches", "standardize",
 ]
-
-
-def _check_rng(rng: np.random.Generator, where: str) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{where}: rng must be a numpy.random.Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
-    return rng
 
 
 def _check_n(n: int, where: str, minimum: int = 1) -> int:
@@ -198,9 +195,7 @@ def batches(
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batches: batch_size must be a positive integer, got {batch_size!r}")
     if shuffle:
-        if rng is None:
-            raise ValueError("batches: shuffle=True needs rng, a numpy.random.Generator")
-        idx = _check_rng(rng, "batches").permutation(n)
+        idx = require_rng(rng, "batches", "shuffle=True").permutation(n)
         for start in range(0, n, batch_size):
             j = idx[start:start + batch_size]
             yield X[j], y[j]

@@ -1,10 +1,10 @@
 """Gradient checking by central finite differences.
 
-.. math:: \\frac{\\partial f}{\\partial x_i} \\approx \\frac{f(x + \\epsilon e_i) - f(x - \\epsilon e_i)}{2\\epsilon}
+.. math:: \\frac{\\partial f}{\\partial x_i} \\approx \\frac{f(x + h e_i) - f(x - h e_i)}{2h}
 
-The error of this estimate is :math:`O(\\epsilon^2)` from truncation plus
-:math:`O(u/\\epsilon)` from rounding (:math:`u \\approx 10^{-16}` in float64),
-so :math:`\\epsilon \\approx 10^{-6}` is a good step (chapter *Backpropagation*).
+The error of this estimate is :math:`O(h^2)` from truncation plus
+:math:`O(u/h)` from rounding (:math:`u \\approx 10^{-16}` in float64),
+so :math:`h \\approx 10^{-6}` is a good step (chapter *Backpropagation*).
 """
 
 from __future__ import annotations
@@ -20,7 +20,30 @@ from .module import Module
 __all__ = ["numerical_gradient", "finite_difference", "relative_error", "check_gradients"]
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def _check_step(h: float, where: str) -> None:
+    if not (isinstance(h, (int, float, np.floating)) and np.isfinite(h) and h > 0):
+        raise ValueError(f"{where}: the step h must be a positive finite number, got {h!r}")
+
+
+def _differences(at: Callable[[tuple[int, ...], float], float], shape: tuple[int, ...], h: float, kind: str) -> np.ndarray:
+    """The finite-difference core: ``at(i, d)`` is ``f(x + d e_i)`` (``at((), 0.0)`` is ``f(x)``).
+
+    Returns the float64 array of ``shape`` of central, :math:`(f(x + h e_i) - f(x - h e_i))/(2h)`,
+    or forward, :math:`(f(x + h e_i) - f(x))/h`, differences.
+    """
+    grad = np.zeros(shape, dtype=np.float64)
+    if kind == "forward":
+        f0 = at((), 0.0)
+    for i in np.ndindex(shape):
+        f_plus = at(i, h)
+        if kind == "forward":
+            grad[i] = (f_plus - f0) / h
+        else:
+            grad[i] = (f_plus - at(i, -h)) / (2 * h)
+    return grad
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of a scalar function ``f`` at ``x``.
 
     ``x`` is perturbed *in place*, one entry at a time, and restored, so ``f``
@@ -32,22 +55,23 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     f : callable
         ``f(x) -> float``.
     x : ndarray of floats
-        The point; use float64, float32 is too coarse for ``eps = 1e-6``.
-    eps : float
-        The step.
+        The point; use float64, float32 is too coarse for ``h = 1e-6``.
+    h : float
+        The step, positive (the same name as in :func:`finite_difference`).
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise TypeError("numerical_gradient: x must be a floating-point ndarray (it is perturbed in place)")
-    grad = np.zeros_like(x, dtype=np.float64)
-    for i in np.ndindex(x.shape):
+    _check_step(h, "numerical_gradient")
+
+    def at(i: tuple[int, ...], d: float) -> float:
         old = x[i]
-        x[i] = old + eps
-        f_plus = float(f(x))
-        x[i] = old - eps
-        f_minus = float(f(x))
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+        x[i] = old + d
+        try:
+            return float(f(x))
+        finally:
+            x[i] = old
+
+    return _differences(at, x.shape, h, "central")
 
 
 def finite_difference(
@@ -83,23 +107,17 @@ def finite_difference(
     """
     if kind not in ("central", "forward"):
         raise ValueError(f"finite_difference: kind must be 'central' or 'forward', got {kind!r}")
-    if not (isinstance(h, (int, float, np.floating)) and np.isfinite(h) and h > 0):
-        raise ValueError(f"finite_difference: the step h must be a positive finite number, got {h!r}")
+    _check_step(h, "finite_difference")
     scalar = np.ndim(x) == 0
     x0 = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x0)
-    if kind == "forward":
-        f0 = float(f(float(x0) if scalar else x0.copy()))
-    for i in np.ndindex(x0.shape):
-        xp = x0.copy()
-        xp[i] += h
-        f_plus = float(f(float(xp) if scalar else xp))
-        if kind == "forward":
-            grad[i] = (f_plus - f0) / h
-        else:
-            xm = x0.copy()
-            xm[i] -= h
-            grad[i] = (f_plus - float(f(float(xm) if scalar else xm))) / (2 * h)
+
+    def at(i: tuple[int, ...], d: float) -> float:
+        xd = x0.copy()
+        if d:
+            xd[i] += d
+        return float(f(float(xd) if scalar else xd))
+
+    grad = _differences(at, x0.shape, h, kind)
     return float(grad) if scalar else grad
 
 
@@ -117,13 +135,14 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def check_gradients(model: Module, loss: Loss, X: np.ndarray, y: Any, eps: float = 1e-6) -> dict[str, float]:
+def check_gradients(model: Module, loss: Loss, X: np.ndarray, y: Any, h: float = 1e-6) -> dict[str, float]:
     """Compare backprop's gradients with central differences.
 
     Returns the relative error (:func:`relative_error`) for every named
     parameter (``"0.weight"``, ...) and for the input (``"input"``). In
     float64 a correct backward pass gives errors around 1e-9 or smaller;
-    anything above 1e-6 points at a bug.
+    anything above 1e-6 points at a bug. ``h`` is the step of
+    :func:`numerical_gradient`.
     """
     X = np.array(X, dtype=np.float64)
     # analytic
@@ -137,8 +156,8 @@ def check_gradients(model: Module, loss: Loss, X: np.ndarray, y: Any, eps: float
 
     errors = {}
     for name, p in model.named_parameters():
-        errors[name] = relative_error(analytic[name], numerical_gradient(f, p.value, eps))
-    errors["input"] = relative_error(grad_x, numerical_gradient(f, X, eps))
+        errors[name] = relative_error(analytic[name], numerical_gradient(f, p.value, h))
+    errors["input"] = relative_error(grad_x, numerical_gradient(f, X, h))
     # leave the model as backprop left it
     model.zero_grad()
     loss(model.forward(X), y)

@@ -2,8 +2,10 @@
 
 Every initializer has the signature ``f(shape, rng=None, **params) -> ndarray``
 with ``shape = (fan_in, fan_out)`` for a weight matrix. ``rng`` is a
-:class:`numpy.random.Generator`; when it is ``None`` a fresh, unseeded one is
-used (never NumPy's global seed).
+:class:`numpy.random.Generator`; the initializers that draw random numbers
+(all but :func:`zeros` and :func:`constant`) raise ``ValueError`` without one,
+as everything in ``nnbook`` that draws does (never an unseeded generator, never
+NumPy's global seed).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ._rng import require_rng
+
 __all__ = [
     "zeros", "constant", "normal", "uniform", "lecun_normal",
     "xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "get", "fans",
@@ -21,14 +25,8 @@ __all__ = [
 Shape = tuple[int, ...]
 
 
-def _rng(rng: np.random.Generator | None) -> np.random.Generator:
-    if rng is None:
-        return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), got {type(rng).__name__}"
-        )
-    return rng
+def _rng(rng: np.random.Generator | None, where: str) -> np.random.Generator:
+    return require_rng(rng, where, "drawing random weights", " (pass np.random.default_rng(seed))")
 
 
 def _shape(shape: Shape | int) -> Shape:
@@ -69,14 +67,14 @@ def normal(shape: Shape, rng: np.random.Generator | None = None, *, mean: float 
     r""":math:`w \sim \mathcal N(\mathrm{mean}, \mathrm{std}^2)`."""
     if std < 0:
         raise ValueError(f"normal: std must be non-negative, got {std}")
-    return _rng(rng).normal(mean, std, size=_shape(shape)).astype(dtype, copy=False)
+    return _rng(rng, "normal").normal(mean, std, size=_shape(shape)).astype(dtype, copy=False)
 
 
 def uniform(shape: Shape, rng: np.random.Generator | None = None, *, low: float = -1.0, high: float = 1.0, dtype: Any = np.float64) -> np.ndarray:
     r""":math:`w \sim \mathcal U(\mathrm{low}, \mathrm{high})`."""
     if not low <= high:
         raise ValueError(f"uniform: need low <= high, got low={low}, high={high}")
-    return _rng(rng).uniform(low, high, size=_shape(shape)).astype(dtype, copy=False)
+    return _rng(rng, "uniform").uniform(low, high, size=_shape(shape)).astype(dtype, copy=False)
 
 
 def lecun_normal(shape: Shape, rng: np.random.Generator | None = None, *, gain: float = 1.0, dtype: Any = np.float64) -> np.ndarray:
@@ -85,6 +83,7 @@ def lecun_normal(shape: Shape, rng: np.random.Generator | None = None, *, gain: 
     With :math:`\mathrm{Var}(s) = n_{in}\,\mathrm{Var}(x)\,\mathrm{Var}(w)`, this keeps
     :math:`\mathrm{Var}(s) = \mathrm{Var}(x)` for a linear (or tanh near 0) unit.
     """
+    rng = _rng(rng, "lecun_normal")
     fan_in, _ = fans(shape)
     return normal(shape, rng, std=gain * np.sqrt(1.0 / fan_in), dtype=dtype)
 
@@ -95,6 +94,7 @@ def xavier_normal(shape: Shape, rng: np.random.Generator | None = None, *, gain:
     The compromise between keeping the variance of activations (:math:`1/n_{in}`)
     and of back-propagated gradients (:math:`1/n_{out}`).
     """
+    rng = _rng(rng, "xavier_normal")
     fan_in, fan_out = fans(shape)
     return normal(shape, rng, std=gain * np.sqrt(2.0 / (fan_in + fan_out)), dtype=dtype)
 
@@ -104,6 +104,7 @@ def xavier_uniform(shape: Shape, rng: np.random.Generator | None = None, *, gain
 
     Its variance is :math:`a^2/3 = \mathrm{gain}^2 \cdot 2/(n_{in} + n_{out})`.
     """
+    rng = _rng(rng, "xavier_uniform")
     fan_in, fan_out = fans(shape)
     a = gain * np.sqrt(6.0 / (fan_in + fan_out))
     return uniform(shape, rng, low=-a, high=a, dtype=dtype)
@@ -114,12 +115,14 @@ def he_normal(shape: Shape, rng: np.random.Generator | None = None, *, gain: flo
 
     ReLU zeroes half of its inputs, halving the variance; the factor 2 restores it.
     """
+    rng = _rng(rng, "he_normal")
     fan_in, _ = fans(shape)
     return normal(shape, rng, std=gain / np.sqrt(fan_in), dtype=dtype)
 
 
 def he_uniform(shape: Shape, rng: np.random.Generator | None = None, *, gain: float = np.sqrt(2.0), dtype: Any = np.float64) -> np.ndarray:
     r"""He et al. (2015), uniform: :math:`w \sim \mathcal U(-a, a)`, :math:`a = \sqrt{6 / n_{in}}` (variance :math:`2/n_{in}`)."""
+    rng = _rng(rng, "he_uniform")
     fan_in, _ = fans(shape)
     a = gain * np.sqrt(3.0 / fan_in)
     return uniform(shape, rng, low=-a, high=a, dtype=dtype)
@@ -131,6 +134,9 @@ _REGISTRY: dict[str, Initializer] = {
     f.__name__: f
     for f in (zeros, constant, normal, uniform, lecun_normal, xavier_normal, xavier_uniform, he_normal, he_uniform)
 }
+
+#: the registered initializers that draw nothing, and so need no ``rng``
+_DRAW_NOTHING = frozenset({"zeros", "constant"})
 
 
 def get(init: str | Initializer) -> Initializer:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import init as _init
+from ._rng import require_rng
 from .module import Module, Parameter
 
 __all__ = ["Linear", "Maxout"]
@@ -31,12 +32,28 @@ def _as_input(layer: Module, x: np.ndarray, d_in: int, dtype: np.dtype) -> np.nd
     return x
 
 
+def _sizes_and_dtype(layer: str, dtype: Any, **sizes: Any) -> tuple[np.dtype, list[int]]:
+    """Check a layer's sizes (positive integers) and dtype (float32 or float64); return them as ints and a dtype."""
+    for name, v in sizes.items():
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{layer}: {name} must be a positive integer, got {v!r}")
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{layer}: dtype must be float32 or float64, got {dt}")
+    return dt, [int(v) for v in sizes.values()]
+
+
 def _make(init: Any, shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any, what: str) -> np.ndarray:
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         return np.full(shape, init, dtype=dtype)
+    initializer = _init.get(init)
+    if rng is None and isinstance(init, str) and init not in _init._DRAW_NOTHING:
+        layer, part = what.split(" ", 1)
+        require_rng(rng, layer, f"the {part} initializer {init!r} draws random numbers and",
+                    " (pass rng=np.random.default_rng(seed), or a constant such as init=0.0 for weights set by hand)")
     # a copy: an initializer returning the caller's array (init=lambda s, r: W0) must not
     # make the parameter an alias of W0, or of another layer built from the same W0
-    value = np.array(_init.get(init)(shape, rng), dtype=dtype)
+    value = np.array(initializer(shape, rng), dtype=dtype)
     if value.shape != shape:
         raise ValueError(f"{what} initializer returned shape {value.shape}, expected {shape}")
     return value
@@ -82,14 +99,8 @@ class Linear(Module):
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
     ) -> None:
-        for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {v!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"Linear: dtype must be float32 or float64, got {self.dtype}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.dtype, (self.in_features, self.out_features) = _sizes_and_dtype(
+            "Linear", dtype, in_features=in_features, out_features=out_features)
         self.weight = Parameter(_make(init, (self.in_features, self.out_features), rng, self.dtype, "Linear weight"))
         self.bias = (
             Parameter(_make(bias_init, (self.out_features,), rng, self.dtype, "Linear bias"), decay=False)
@@ -160,13 +171,8 @@ class Maxout(Module):
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
     ) -> None:
-        for name, v in (("in_features", in_features), ("out_features", out_features), ("k", k)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"Maxout: {name} must be a positive integer, got {v!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"Maxout: dtype must be float32 or float64, got {self.dtype}")
-        self.in_features, self.out_features, self.k = int(in_features), int(out_features), int(k)
+        self.dtype, (self.in_features, self.out_features, self.k) = _sizes_and_dtype(
+            "Maxout", dtype, in_features=in_features, out_features=out_features, k=k)
         self.weight = Parameter(_make(init, (self.k, self.in_features, self.out_features), rng, self.dtype, "Maxout weight"))
         self.bias = Parameter(np.zeros((self.k, self.out_features), dtype=self.dtype), decay=False)
         self._x: np.ndarray | None = None

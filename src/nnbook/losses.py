@@ -12,6 +12,7 @@ output unit                distribution           loss
 linear                     Gaussian               :class:`MSELoss`
 sigmoid                    Bernoulli              :class:`BCELoss`, :class:`BCEWithLogitsLoss`
 softmax                    categorical            :class:`CrossEntropyLoss`
+log-softmax                categorical            :class:`NLLLoss`
 =========================  =====================  ===========================
 """
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from . import functional as F
 
-__all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
+__all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
 
 _REDUCTIONS = ("mean", "sum")
 
@@ -81,6 +82,32 @@ class Loss:
                     f"predictions of shape (n, 1))"
                 )
         return pred, target.astype(pred.dtype, copy=False)
+
+
+def _class_labels(loss: Loss, target: np.ndarray, shape: tuple[int, int], what: str) -> np.ndarray:
+    """Check that ``target`` holds one integer class index in ``[0, k)`` for each of the ``n`` rows of
+    a ``shape = (n, k)`` input (``what``: ``"logits"`` or ``"log-probabilities"``); return it as ``(n,)``.
+
+    A column ``(n, 1)`` and floats that are whole numbers are accepted.
+    """
+    n, k = shape
+    y = np.asarray(target)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.reshape(-1)
+    if y.shape != (n,):
+        raise ValueError(
+            f"{loss!r}: {what} have shape {shape}, so labels must have shape ({n},), got {y.shape}"
+            + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == shape else "")
+        )
+    if y.dtype.kind not in "iu":  # not an integer dtype
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError(f"{loss!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
+        y = y.astype(np.int64)
+    if y.min() < 0 or y.max() >= k:
+        raise ValueError(
+            f"{loss!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]"
+        )
+    return y
 
 
 class MSELoss(Loss):
@@ -172,31 +199,61 @@ class CrossEntropyLoss(Loss):
         z = np.asarray(prediction)
         if z.dtype.kind != "f":  # not floating point (dtype.kind is a cheap test, run every step)
             z = z.astype(np.float64)
-        y = np.asarray(target)
         if z.ndim != 2 or z.shape[0] == 0:
             raise ValueError(f"{self!r}: logits must have shape (n, k) with n > 0, got {z.shape}")
-        n, k = z.shape
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.reshape(-1)
-        if y.shape != (n,):
-            raise ValueError(
-                f"{self!r}: logits have shape {z.shape}, so labels must have shape ({n},), got {y.shape}"
-                + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == z.shape else "")
-            )
-        if y.dtype.kind not in "iu":  # not an integer dtype
-            if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-                raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
-            y = y.astype(np.int64)
-        if y.min() < 0 or y.max() >= k:
-            raise ValueError(
-                f"{self!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]"
-            )
+        y = _class_labels(self, target, z.shape, "logits")
+        n = z.shape[0]
         logp = F.log_softmax(z, axis=1)
         rows = np.arange(n)
         s = self._scale(n)
         grad = np.exp(logp)
         grad[rows, y] -= 1
         grad *= s
+        self._grad = grad
+        return float(-logp[rows, y].sum() * s)
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
+        return np.argmax(output, axis=1)
+
+
+class NLLLoss(Loss):
+    r"""Negative log-likelihood of integer labels ``(n,)`` under log-probabilities ``(n, K)``:
+
+    .. math:: L = -\frac1n \sum_{i=1}^n \log p_{i, y_i}.
+
+    The input must be log-probabilities, such as the output of
+    :class:`~nnbook.LogSoftmax`; ``LogSoftmax()`` followed by ``NLLLoss()`` is
+    :class:`CrossEntropyLoss`. The gradient with respect to the input
+    is :math:`-1/n` at each example's label and 0 elsewhere.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit, a label is not a class index, or an input is
+        clearly not a log-probability (above ``1e-3``: logits passed by mistake).
+    """
+
+    is_classification = True
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        logp = np.asarray(prediction)
+        if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
+            raise ValueError(f"{self!r}: log-probabilities must have shape (n, K) with n, K > 0, got {logp.shape}")
+        if logp.dtype.kind != "f":
+            logp = logp.astype(np.float64)
+        y = _class_labels(self, target, logp.shape, "log-probabilities")
+        # a log-probability is <= 0; the margin leaves room for rounding and for the
+        # small steps of a finite-difference check, and still catches logits passed by mistake
+        if np.any(logp > 1e-3):
+            raise ValueError(
+                f"{self!r}: the input must be log-probabilities (<= 0), got values up to {logp.max():.4g}; "
+                "apply LogSoftmax() first, or pass logits to CrossEntropyLoss instead"
+            )
+        n = len(y)
+        rows = np.arange(n)
+        s = self._scale(n)
+        grad = np.zeros_like(logp)
+        grad[rows, y] = -s
         self._grad = grad
         return float(-logp[rows, y].sum() * s)
 

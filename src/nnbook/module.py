@@ -66,7 +66,9 @@ class Module:
     """Base class of layers, activations and containers.
 
     Subclasses implement :meth:`forward` and :meth:`backward`. Parameters and
-    sub-modules stored as attributes are found by :meth:`named_parameters`.
+    sub-modules stored as attributes, or in a list or tuple attribute, are
+    found by :meth:`children`, :meth:`modules` and :meth:`named_parameters`,
+    the names PyTorch uses.
     """
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -78,14 +80,68 @@ class Module:
     def backward(self, grad_out: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
-    # -- parameters -----------------------------------------------------------
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` pairs, e.g. ``("0.weight", p)``."""
+    # -- the module tree --------------------------------------------------------
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        """The parameters and modules this module holds itself, in attribute order.
+
+        An attribute that is a list or tuple contributes its items, named
+        ``"attr.0"``, ``"attr.1"``, ... The one place that looks into
+        attributes: every walk of the tree goes through it.
+        """
         for name, attr in vars(self).items():
-            if isinstance(attr, Parameter):
-                yield prefix + name, attr
-            elif isinstance(attr, Module):
-                yield from attr.named_parameters(prefix + name + ".")
+            if isinstance(attr, (Parameter, Module)):
+                yield name, attr
+            elif isinstance(attr, (list, tuple)):
+                for i, item in enumerate(attr):
+                    if isinstance(item, (Parameter, Module)):
+                        yield f"{name}.{i}", item
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for the modules held directly (not their sub-modules)."""
+        for name, member in self._members():
+            if isinstance(member, Module):
+                yield name, member
+
+    def children(self) -> Iterator[Module]:
+        """The modules held directly, as attributes or in a list or tuple attribute."""
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for this module (named ``prefix``) and every module inside it.
+
+        Depth first, each module before its children (``""``, ``"0"``,
+        ``"2"``, ``"2.0"``, ...); a module reached twice is yielded once.
+        """
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            dot = name + "." if name else ""
+            stack.extend(reversed([(dot + n, m) for n, m in module.named_children()]))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it, each once (see :meth:`named_modules`)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs, e.g. ``("0.weight", p)``, each parameter once.
+
+        Module by module (:meth:`named_modules`), each module's own parameters
+        in attribute order.
+        """
+        seen: set[int] = set()
+        for name, module in self.named_modules(prefix.rstrip(".")):
+            dot = name + "." if name else ""
+            for pname, member in module._members():
+                if isinstance(member, Parameter) and id(member) not in seen:
+                    seen.add(id(member))
+                    yield dot + pname, member
 
     def parameters(self) -> list[Parameter]:
         """All trainable parameters, in a fixed order."""
@@ -101,11 +157,10 @@ class Module:
         return sum(p.value.size for p in self.parameters())
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (used by layers that behave differently, such as RReLU)."""
-        self.training = mode
-        for attr in vars(self).values():
-            if isinstance(attr, Module):
-                attr.train(mode)
+        """Set training mode of this module and every module inside it (used by layers
+        that behave differently while training, such as RReLU)."""
+        for module in self.modules():
+            module.training = mode
         return self
 
     def eval(self) -> Module:
@@ -190,15 +245,9 @@ class Sequential(Module):
             first.backward(grad_out)
         return None
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        for i, layer in enumerate(self.layers):
-            yield from layer.named_parameters(f"{prefix}{i}.")
-
-    def train(self, mode: bool = True) -> Module:
-        self.training = mode
-        for layer in self.layers:
-            layer.train(mode)
-        return self
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        for i, layer in enumerate(self.layers):  # named by position: "0", "1", ...
+            yield str(i), layer
 
     def __getitem__(self, i: int) -> Module:
         return self.layers[i]

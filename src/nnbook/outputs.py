@@ -7,7 +7,7 @@ the last steps in ``nnbook``, as in PyTorch:
 
 * ``Sequential(..., Linear(d, K), Softmax())`` outputs the probabilities
   themselves, which is what a user of the trained model wants;
-* ``Sequential(..., Linear(d, K), LogSoftmax())`` with :class:`NLLLoss` gives
+* ``Sequential(..., Linear(d, K), LogSoftmax())`` with :class:`~nnbook.NLLLoss` gives
   the cross-entropy, and is the same as a network that ends in the linear
   layer trained with :class:`~nnbook.CrossEntropyLoss`, which fuses the two.
 
@@ -30,10 +30,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import functional as F
-from .losses import Loss
+from .losses import NLLLoss  # noqa: F401  (the loss that goes with LogSoftmax lives with the losses)
 from .module import Module
 
-__all__ = ["Softmax", "LogSoftmax", "NLLLoss"]
+__all__ = ["Softmax", "LogSoftmax"]
 
 
 def _as_logits(layer: object, x: np.ndarray) -> np.ndarray:
@@ -85,7 +85,7 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    r"""Log-softmax of each row of an ``(n, K)`` input: log-probabilities, for :class:`NLLLoss`.
+    r"""Log-softmax of each row of an ``(n, K)`` input: log-probabilities, for :class:`~nnbook.NLLLoss`.
 
     .. math::
         \log\mathrm{softmax}(z)_k = z_k - \mathrm{logsumexp}(z),
@@ -115,61 +115,3 @@ class LogSoftmax(Module):
         grad_out = np.asarray(grad_out)
         self._check_grad(grad_out, logp.shape)
         return grad_out - np.exp(logp) * np.sum(grad_out, axis=1, keepdims=True)
-
-
-class NLLLoss(Loss):
-    r"""Negative log-likelihood of integer labels ``(n,)`` under log-probabilities ``(n, K)``:
-
-    .. math:: L = -\frac1n \sum_{i=1}^n \log p_{i, y_i}.
-
-    The input must be log-probabilities, such as the output of
-    :class:`LogSoftmax`; ``LogSoftmax()`` followed by ``NLLLoss()`` is
-    :class:`~nnbook.CrossEntropyLoss`. The gradient with respect to the input
-    is :math:`-1/n` at each example's label and 0 elsewhere.
-
-    Raises
-    ------
-    ValueError
-        If the shapes do not fit, a label is not a class index, or an input is
-        clearly not a log-probability (above ``1e-3``: logits passed by mistake).
-    """
-
-    is_classification = True
-
-    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
-        logp = np.asarray(prediction)
-        if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
-            raise ValueError(f"{self!r}: log-probabilities must have shape (n, K) with n, K > 0, got {logp.shape}")
-        if logp.dtype.kind != "f":
-            logp = logp.astype(np.float64)
-        n, k = logp.shape
-        y = np.asarray(target)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.reshape(-1)
-        if y.shape != (n,):
-            raise ValueError(
-                f"{self!r}: log-probabilities have shape {logp.shape}, so labels must have shape ({n},), got {y.shape}"
-                + (" (labels are class indices, not one-hot rows: pass y.argmax(axis=1))" if y.shape == logp.shape else "")
-            )
-        if y.dtype.kind not in "iu":
-            if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-                raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
-            y = y.astype(np.int64)
-        if y.min() < 0 or y.max() >= k:
-            raise ValueError(f"{self!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]")
-        # a log-probability is <= 0; the margin leaves room for rounding and for the
-        # small steps of a finite-difference check, and still catches logits passed by mistake
-        if np.any(logp > 1e-3):
-            raise ValueError(
-                f"{self!r}: the input must be log-probabilities (<= 0), got values up to {logp.max():.4g}; "
-                "apply LogSoftmax() first, or pass logits to CrossEntropyLoss instead"
-            )
-        rows = np.arange(n)
-        s = self._scale(n)
-        grad = np.zeros_like(logp)
-        grad[rows, y] = -s
-        self._grad = grad
-        return float(-logp[rows, y].sum() * s)
-
-    def predict(self, output: np.ndarray) -> np.ndarray:
-        return np.argmax(output, axis=1)

@@ -1,16 +1,23 @@
-"""Plotting helpers shared by the chapters (matplotlib is imported lazily)."""
+"""Plotting helpers shared by the chapters, and the tables and drawings of a :class:`~nnbook.Value` graph
+(matplotlib is imported lazily)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .losses import Loss
 from .module import Module
 
-__all__ = ["setup", "grid", "decision_surface", "plot_decision_boundary", "plot_history", "plot_activations", "CLASS_COLORS"]
+if TYPE_CHECKING:
+    from .value import Value
+
+__all__ = [
+    "setup", "grid", "decision_surface", "plot_decision_boundary", "plot_history", "plot_activations", "CLASS_COLORS",
+    "graph_trace", "graph_table", "draw_graph",
+]
 
 #: colours of classes 0, 1, 2, ... in every figure of the book
 CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
@@ -153,3 +160,106 @@ def plot_activations(modules: Sequence[Module], *, z: np.ndarray | None = None, 
         a.set_xlabel("$z$")
     axes[0].legend(fontsize=8)
     return axes
+
+
+# -- a Value's computation graph (chapter *Backpropagation*) ------------------------------
+
+def _names(order: list[Value]) -> dict[int, str]:
+    """Each node's label, or ``v1``, ``v2``, ... in order for the unnamed ones."""
+    names, k = {}, 0
+    for v in order:
+        if v.label:
+            names[id(v)] = v.label
+        else:
+            k += 1
+            names[id(v)] = f"v{k}"
+    return names
+
+
+def graph_trace(root: Value) -> list[dict[str, Any]]:
+    """One row per node of ``root``'s graph in forward order: ``name``, ``op``, ``inputs``, ``value``, ``grad``.
+
+    Unnamed nodes are called ``v1``, ``v2``, ... in order (:meth:`Value.trace <nnbook.Value.trace>`).
+    """
+    order = root.topological_order()
+    names = _names(order)
+    return [
+        {
+            "name": names[id(v)],
+            "op": v.op or "input",
+            "inputs": ", ".join(names[id(p)] for p in v.parents),
+            "value": v.data,
+            "grad": v.grad,
+        }
+        for v in order
+    ]
+
+
+def graph_table(root: Value, digits: int = 6) -> str:
+    """:func:`graph_trace` as an aligned text table (:meth:`Value.table <nnbook.Value.table>`)."""
+    rows = graph_trace(root)
+    head = ("name", "op", "inputs", "value", "grad")
+    cells = [head] + [
+        (r["name"], r["op"], r["inputs"], f"{r['value']:.{digits}g}", f"{r['grad']:.{digits}g}") for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(5)]
+    lines = ["  ".join(c[i].ljust(widths[i]) if i < 3 else c[i].rjust(widths[i]) for i in range(5)) for c in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _graph_positions(order: list[Value]) -> dict[int, tuple[int, float]]:
+    """``(column, row)`` of each node: the column is the depth (inputs at 0), each column centred on 0."""
+    depth: dict[int, int] = {}
+    for v in order:
+        depth[id(v)] = 1 + max((depth[id(p)] for p in v.parents), default=-1)
+    columns: dict[int, list[Value]] = {}
+    for v in order:
+        columns.setdefault(depth[id(v)], []).append(v)
+    pos = {}
+    for d, nodes in columns.items():
+        for i, v in enumerate(nodes):
+            pos[id(v)] = (d, -(i - (len(nodes) - 1) / 2))
+    return pos
+
+
+def draw_graph(root: Value, ax: Any = None, digits: int = 4, highlight: Any = (), fontsize: float = 8) -> Any:
+    """Draw ``root``'s graph with matplotlib: inputs on the left, ``root`` on the right,
+    each node showing its name, operation, value and gradient. Returns the axes
+    (:meth:`Value.draw <nnbook.Value.draw>`).
+
+    ``highlight``, a node or a collection of nodes, draws those boxes in a
+    bright colour (to show, for example, the node :meth:`~nnbook.Value.backward_steps`
+    has just processed). ``fontsize`` (points) sets the size of the boxes'
+    text, and with it of the boxes."""
+    from .value import Value
+
+    marked = {id(highlight)} if isinstance(highlight, Value) else {id(v) for v in highlight}
+    import matplotlib.pyplot as plt
+
+    order = root.topological_order()
+    names = _names(order)
+    pos = _graph_positions(order)
+    if ax is None:
+        n_cols = 1 + max(p[0] for p in pos.values())
+        n_rows = max(sum(1 for p in pos.values() if p[0] == d) for d in range(n_cols))
+        _, ax = plt.subplots(figsize=(2.3 * n_cols + 1, 1.1 * n_rows + 1))
+    boxes = {}
+    for v in order:
+        x, y = pos[id(v)]
+        op = f" = {v.op}" if v.op else ""
+        text = f"{names[id(v)]}{op}\nvalue {v.data:.{digits}g}\ngrad {v.grad:.{digits}g}"
+        boxes[id(v)] = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, family="monospace",
+                               bbox=dict(boxstyle="round", ec="0.4",
+                                         fc="#ffd54f" if id(v) in marked else "#eef3fb" if v.parents else "#fdf1dc"))
+    for v in order:  # drawn after the boxes, and clipped at their edges whatever the size of the text
+        for p in v.parents:
+            ax.annotate("", xy=pos[id(v)], xytext=pos[id(p)],
+                        arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1, shrinkA=2, shrinkB=2,
+                                        patchA=boxes[id(p)].get_bbox_patch(), patchB=boxes[id(v)].get_bbox_patch()))
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.axis("off")
+    return ax

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .layers import _as_input, _make
+from .layers import _as_input, _make, _sizes_and_dtype
 from .module import Module, Parameter
 
 __all__ = ["RBF"]
@@ -81,15 +81,10 @@ class RBF(Module):
         rng: np.random.Generator | None = None,
         dtype: Any = np.float64,
     ) -> None:
-        for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"RBF: {name} must be a positive integer, got {v!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"RBF: dtype must be float32 or float64, got {self.dtype}")
+        self.dtype, (self.in_features, self.out_features) = _sizes_and_dtype(
+            "RBF", dtype, in_features=in_features, out_features=out_features)
         if not (isinstance(width, (int, float, np.floating, np.integer)) and np.isfinite(width) and width > 0):
             raise ValueError(f"RBF: width must be a finite number > 0, got {width!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
         self.centers = Parameter(_make(init, (self.in_features, self.out_features), rng, self.dtype, "RBF centers"))
         self.width = Parameter(np.full((self.out_features,), width, dtype=self.dtype), decay=False)
         self._x: np.ndarray | None = None

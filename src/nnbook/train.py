@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+import contextlib
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
+from ._rng import require_rng
 from .data import batches
 from .losses import Loss
 from .module import Module
@@ -25,38 +27,33 @@ def accuracy(loss: Loss, output: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(pred == y))
 
 
-def _modules(model: Module) -> Iterator[Module]:
-    """``model`` and every module inside it (attributes, and the layers of a Sequential)."""
-    yield model
-    for attr in vars(model).values():
-        items = attr if isinstance(attr, (list, tuple)) else [attr]
-        for item in items:
-            if isinstance(item, Module):
-                yield from _modules(item)
-
-
 @contextmanager
-def evaluation_mode(model: Module) -> Iterator[Module]:
+def _mode(model: Module, training: bool) -> Iterator[Module]:
+    """Set every module of ``model`` to ``training``, and back to each module's own mode afterwards."""
+    modes = [(m, m.training) for m in model.modules()]
+    model.train(training)
+    try:
+        yield model
+    finally:
+        for m, mode in modes:
+            m.training = mode
+
+
+def evaluation_mode(model: Module) -> contextlib.AbstractContextManager[Module]:
     """Switch ``model`` to evaluation mode, and back to each module's own mode afterwards.
 
     Layers that behave differently while training (:class:`~nnbook.RReLU`
     draws random slopes) then compute their deterministic evaluation output.
 
-    >>> import nnbook as nb
-    >>> model = nb.Sequential(nb.Linear(2, 3), nb.RReLU())
+    >>> import numpy as np, nnbook as nb
+    >>> model = nb.Sequential(nb.Linear(2, 3, rng=np.random.default_rng(0)), nb.RReLU())
     >>> with evaluation_mode(model):
     ...     model[1].training
     False
     >>> model[1].training
     True
     """
-    modes = [(m, m.training) for m in _modules(model)]
-    model.eval()
-    try:
-        yield model
-    finally:
-        for m, mode in modes:
-            m.training = mode
+    return _mode(model, False)
 
 
 def evaluate(model: Module, loss: Loss, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
@@ -101,6 +98,8 @@ def fit(
     """Train ``model`` by mini-batch gradient descent.
 
     Each step: ``zero_grad``, forward, loss, backward, ``optimizer.step()``.
+    The model trains in training mode; afterwards each module is back in its
+    own mode (:func:`evaluation_mode` for the validation data).
 
     Parameters
     ----------
@@ -134,8 +133,8 @@ def fit(
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     full_batch = batch_size is None or batch_size >= len(X)
-    if not full_batch and rng is None:
-        raise ValueError("fit: mini-batch training shuffles the data and needs rng, a numpy.random.Generator")
+    if not full_batch:
+        require_rng(rng, "fit", "mini-batch training shuffles the data and")
     history: dict[str, list[float]] = {"loss": []}
     if loss.is_classification:
         history["accuracy"] = []
@@ -144,34 +143,40 @@ def fit(
         if loss.is_classification:
             history["val_accuracy"] = []
     bar = _progress(int(epochs), progress)
-    n = len(X)
-    for epoch in range(int(epochs)):
-        total, correct = 0.0, 0.0
-        stream = [(X, y)] if full_batch else batches(X, y, int(batch_size), rng)  # type: ignore[arg-type]
-        for Xb, yb in stream:
-            optimizer.zero_grad()
-            out = model.forward(Xb)
-            total += loss(out, yb) * len(Xb)
-            if model.skips_input_grad:  # training never uses dL/dX: skip it
-                model.backward(loss.backward(), input_grad=False)  # type: ignore[call-arg]
-            else:
-                model.backward(loss.backward())
-            optimizer.step()
+    with _mode(model, True):
+        for epoch in range(int(epochs)):
+            stream = [(X, y)] if full_batch else batches(X, y, int(batch_size), rng)  # type: ignore[arg-type]
+            total, correct = _epoch(model, loss, optimizer, stream)
+            history["loss"].append(total / len(X))
             if loss.is_classification:
-                correct += accuracy(loss, out, yb) * len(Xb)
-        history["loss"].append(total / n)
-        if loss.is_classification:
-            history["accuracy"].append(correct / n)
-        if validation_data is not None:
-            val = evaluate(model, loss, *validation_data)
-            history["val_loss"].append(val["loss"])
-            if loss.is_classification:
-                history["val_accuracy"].append(val["accuracy"])
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
-        if callback is not None:
-            callback(epoch, model, history)
+                history["accuracy"].append(correct / len(X))
+            if validation_data is not None:
+                val = evaluate(model, loss, *validation_data)
+                history["val_loss"].append(val["loss"])
+                if loss.is_classification:
+                    history["val_accuracy"].append(val["accuracy"])
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
+            if callback is not None:
+                callback(epoch, model, history)
     if bar is not None:
         bar.close()
     return history
+
+
+def _epoch(model: Module, loss: Loss, optimizer: SGD, stream: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """One pass over ``stream``: the summed loss and number of correct predictions, weighted by batch size."""
+    total, correct = 0.0, 0.0
+    for Xb, yb in stream:
+        optimizer.zero_grad()
+        out = model.forward(Xb)
+        total += loss(out, yb) * len(Xb)
+        if model.skips_input_grad:  # training never uses dL/dX: skip it
+            model.backward(loss.backward(), input_grad=False)  # type: ignore[call-arg]
+        else:
+            model.backward(loss.backward())
+        optimizer.step()
+        if loss.is_classification:
+            correct += accuracy(loss, out, yb) * len(Xb)
+    return total, correct

@@ -5,7 +5,8 @@ its inputs and how to send its gradient back to them; :meth:`Value.backward`
 visits the nodes in reverse topological order, accumulating with ``+=`` so a
 value used twice receives the sum of both paths (the multivariate chain rule).
 Chapter *Backpropagation* uses it on
-``y = exp(xz) + xz/log(x) + sin(log(x))/(xz)``.
+``y = exp(xz) + xz/log(x) + sin(log(x))/(xz)``; the tables and drawings of a
+graph are in :mod:`nnbook.plotting`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Value:
     ----------
     grad : float
         :math:`\\partial y/\\partial \\text{self}` after ``y.backward()``.
+    op : str
+        The operation that made this node (``"*"``, ``"exp"``, ...), ``""`` for an input.
     """
 
     __slots__ = ("data", "grad", "label", "op", "_parents", "_backward")
@@ -45,7 +48,11 @@ class Value:
         self._parents = _parents
         self._backward: Callable[[], None] = lambda: None
 
-    # -- construction -----------------------------------------------------------
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from (empty for an input)."""
+        return self._parents
+
     @staticmethod
     def _lift(other: Value | Number) -> Value:
         if isinstance(other, Value):
@@ -59,11 +66,13 @@ class Value:
         self.label = label
         return self
 
-    def _unary(self, data: float, op: str, local: float) -> Value:
-        out = Value(data, _parents=(self,), op=op)
+    def _node(self, data: float, op: str, *pairs: tuple[Value, float]) -> Value:
+        """A new node ``op`` of value ``data``; each ``(parent, local derivative)`` receives its share."""
+        out = Value(data, _parents=tuple(p for p, _ in pairs), op=op)
 
         def _backward() -> None:
-            self.grad += local * out.grad
+            for parent, local in pairs:
+                parent.grad += local * out.grad
 
         out._backward = _backward
         return out
@@ -71,25 +80,11 @@ class Value:
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, other: Value | Number) -> Value:
         other = self._lift(other)
-        out = Value(self.data + other.data, _parents=(self, other), op="+")
-
-        def _backward() -> None:
-            self.grad += out.grad
-            other.grad += out.grad
-
-        out._backward = _backward
-        return out
+        return self._node(self.data + other.data, "+", (self, 1.0), (other, 1.0))
 
     def __mul__(self, other: Value | Number) -> Value:
         other = self._lift(other)
-        out = Value(self.data * other.data, _parents=(self, other), op="*")
-
-        def _backward() -> None:
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-
-        out._backward = _backward
-        return out
+        return self._node(self.data * other.data, "*", (self, other.data), (other, self.data))
 
     def __truediv__(self, other: Value | Number) -> Value:
         other = self._lift(other)
@@ -97,7 +92,7 @@ class Value:
             raise ZeroDivisionError(f"Value: division by zero ({other.label or 'denominator'} is 0)")
         out = Value(self.data / other.data, _parents=(self, other), op="/")
 
-        def _backward() -> None:
+        def _backward() -> None:  # out.grad / d, not (1 / d) * out.grad: the same rounding as by hand
             self.grad += out.grad / other.data
             other.grad += -self.data / other.data**2 * out.grad
 
@@ -107,7 +102,7 @@ class Value:
     def __pow__(self, k: Number) -> Value:
         if not isinstance(k, (int, float)):
             raise TypeError("Value: only constant exponents are supported (x ** 2, not x ** y); use exp(y * log(x))")
-        return self._unary(self.data**k, f"**{k:g}", k * self.data ** (k - 1))
+        return self._node(self.data**k, f"**{k:g}", (self, k * self.data ** (k - 1)))
 
     def __neg__(self) -> Value:
         return self * -1
@@ -115,11 +110,8 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         return self + (-self._lift(other))
 
-    def __radd__(self, other: Number) -> Value:
-        return self + other
-
-    def __rmul__(self, other: Number) -> Value:
-        return self * other
+    __radd__ = __add__  # 2 + x is x + 2
+    __rmul__ = __mul__
 
     def __rsub__(self, other: Number) -> Value:
         return self._lift(other) - self
@@ -130,30 +122,30 @@ class Value:
     # -- functions ------------------------------------------------------------------
     def exp(self) -> Value:
         e = math.exp(self.data)
-        return self._unary(e, "exp", e)
+        return self._node(e, "exp", (self, e))
 
     def log(self) -> Value:
         if self.data <= 0:
             raise ValueError(f"Value.log: argument must be positive, got {self.data}")
-        return self._unary(math.log(self.data), "log", 1.0 / self.data)
+        return self._node(math.log(self.data), "log", (self, 1.0 / self.data))
 
     def sin(self) -> Value:
-        return self._unary(math.sin(self.data), "sin", math.cos(self.data))
+        return self._node(math.sin(self.data), "sin", (self, math.cos(self.data)))
 
     def cos(self) -> Value:
-        return self._unary(math.cos(self.data), "cos", -math.sin(self.data))
+        return self._node(math.cos(self.data), "cos", (self, -math.sin(self.data)))
 
     def tanh(self) -> Value:
         t = math.tanh(self.data)
-        return self._unary(t, "tanh", 1 - t * t)
+        return self._node(t, "tanh", (self, 1 - t * t))
 
     def sigmoid(self) -> Value:
         x = self.data
         s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
-        return self._unary(s, "sigmoid", s * (1 - s))
+        return self._node(s, "sigmoid", (self, s * (1 - s)))
 
     def relu(self) -> Value:
-        return self._unary(max(self.data, 0.0), "relu", 1.0 if self.data > 0 else 0.0)
+        return self._node(max(self.data, 0.0), "relu", (self, 1.0 if self.data > 0 else 0.0))
 
     # -- the backward pass -----------------------------------------------------------
     def topological_order(self) -> list[Value]:
@@ -165,14 +157,10 @@ class Value:
             node, done = stack.pop()
             if done:
                 order.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            for p in node._parents:
-                if id(p) not in seen:
-                    stack.append((p, False))
+            elif id(node) not in seen:
+                seen.add(id(node))
+                stack.append((node, True))
+                stack.extend((p, False) for p in node._parents if id(p) not in seen)
         return order
 
     def backward(self) -> None:
@@ -196,95 +184,25 @@ class Value:
             node._backward()
             yield node
 
-    # -- showing the graph -------------------------------------------------------------
+    # -- showing the graph (nnbook.plotting) -------------------------------------------
     def trace(self) -> list[dict[str, Any]]:
-        """One row per node in forward order: ``name``, ``op``, ``inputs``, ``value``, ``grad``.
+        """One row per node in forward order: :func:`nnbook.plotting.graph_trace`."""
+        from .plotting import graph_trace
 
-        Unnamed nodes are called ``v1``, ``v2``, ... in order.
-        """
-        order = self.topological_order()
-        names = _names(order)
-        return [
-            {
-                "name": names[id(v)],
-                "op": v.op or "input",
-                "inputs": ", ".join(names[id(p)] for p in v._parents),
-                "value": v.data,
-                "grad": v.grad,
-            }
-            for v in order
-        ]
+        return graph_trace(self)
 
     def table(self, digits: int = 6) -> str:
-        """:meth:`trace` as an aligned text table."""
-        rows = self.trace()
-        head = ("name", "op", "inputs", "value", "grad")
-        cells = [head] + [
-            (r["name"], r["op"], r["inputs"], f"{r['value']:.{digits}g}", f"{r['grad']:.{digits}g}") for r in rows
-        ]
-        widths = [max(len(c[i]) for c in cells) for i in range(5)]
-        lines = ["  ".join(c[i].ljust(widths[i]) if i < 3 else c[i].rjust(widths[i]) for i in range(5)) for c in cells]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        """:meth:`trace` as an aligned text table: :func:`nnbook.plotting.graph_table`."""
+        from .plotting import graph_table
+
+        return graph_table(self, digits)
 
     def draw(self, ax: Any = None, digits: int = 4, highlight: Any = (), fontsize: float = 8) -> Any:
-        """Draw the graph with matplotlib: inputs on the left, ``self`` on the right,
-        each node showing its name, operation, value and gradient. Returns the axes.
+        """Draw the graph with matplotlib: :func:`nnbook.plotting.draw_graph`. Returns the axes."""
+        from .plotting import draw_graph
 
-        ``highlight``, a node or a collection of nodes, draws those boxes in a
-        bright colour (to show, for example, the node :meth:`backward_steps`
-        has just processed). ``fontsize`` (points) sets the size of the boxes'
-        text, and with it of the boxes."""
-        marked = {id(highlight)} if isinstance(highlight, Value) else {id(v) for v in highlight}
-        import matplotlib.pyplot as plt
-
-        order = self.topological_order()
-        names = _names(order)
-        depth: dict[int, int] = {}
-        for v in order:
-            depth[id(v)] = 1 + max((depth[id(p)] for p in v._parents), default=-1)
-        columns: dict[int, list[Value]] = {}
-        for v in order:
-            columns.setdefault(depth[id(v)], []).append(v)
-        pos = {}
-        for d, nodes in columns.items():
-            for i, v in enumerate(nodes):
-                pos[id(v)] = (d, -(i - (len(nodes) - 1) / 2))
-        if ax is None:
-            n_cols = len(columns)
-            n_rows = max(len(c) for c in columns.values())
-            _, ax = plt.subplots(figsize=(2.3 * n_cols + 1, 1.1 * n_rows + 1))
-        boxes = {}
-        for v in order:
-            x, y = pos[id(v)]
-            op = f" = {v.op}" if v.op else ""
-            text = f"{names[id(v)]}{op}\nvalue {v.data:.{digits}g}\ngrad {v.grad:.{digits}g}"
-            boxes[id(v)] = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, family="monospace",
-                                   bbox=dict(boxstyle="round", ec="0.4",
-                                             fc="#ffd54f" if id(v) in marked else "#eef3fb" if v._parents else "#fdf1dc"))
-        for v in order:  # drawn after the boxes, and clipped at their edges whatever the size of the text
-            for p in v._parents:
-                ax.annotate("", xy=pos[id(v)], xytext=pos[id(p)],
-                            arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1, shrinkA=2, shrinkB=2,
-                                            patchA=boxes[id(p)].get_bbox_patch(), patchB=boxes[id(v)].get_bbox_patch()))
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-        ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-        ax.axis("off")
-        return ax
+        return draw_graph(self, ax=ax, digits=digits, highlight=highlight, fontsize=fontsize)
 
     def __repr__(self) -> str:
         name = f"{self.label}=" if self.label else ""
         return f"Value({name}{self.data:.6g}, grad={self.grad:.6g})"
-
-
-def _names(order: list[Value]) -> dict[int, str]:
-    names, k = {}, 0
-    for v in order:
-        if v.label:
-            names[id(v)] = v.label
-        else:
-            k += 1
-            names[id(v)] = f"v{k}"
-    return names

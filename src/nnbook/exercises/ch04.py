@@ -327,7 +327,7 @@ def example_network() -> tuple[Sequential, np.ndarray]:
     """
     def linear(W: Any, b: Any) -> Linear:
         W = np.asarray(W, dtype=np.float64)
-        layer = Linear(W.shape[0], W.shape[1])
+        layer = Linear(W.shape[0], W.shape[1], init=0.0)
         layer.weight.value[...] = W
         layer.bias.value[...] = np.asarray(b, dtype=np.float64)
         return layer
