@@ -23,7 +23,7 @@ from ..layers import Linear
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
 from ..module import Module, Sequential
 from ..optim import SGD
-from ..train import evaluate, fit
+from ..train import evaluate, evaluation_mode, fit
 from .catalog import ACTIVATION_LAYERS, DATA_SETS, FEATURE_MAPS, FEATURES, is_int, suggest
 from .config import TRAINING_FIELDS, PlaygroundConfig, changed_fields
 
@@ -240,7 +240,7 @@ class Playground:
         self.history["val_loss"] = []
         if self.loss.is_classification:
             self.history["val_accuracy"] = []
-        self._linears = [m for m in self.model.layers if isinstance(m, Linear)]
+        self._linears = [m for m in self.model.modules() if isinstance(m, Linear)]
         self._grid = self._make_grid()
         self.initial = self.evaluate()
         self.grad_norms: list[list[float]] = [self._grad_norms()]
@@ -269,13 +269,10 @@ class Playground:
 
     @contextmanager
     def _eval_mode(self) -> Iterator[None]:
-        """Evaluation mode (RReLU then draws nothing from the run's generator) and no float warnings."""
-        self.model.eval()
-        try:
-            with np.errstate(all="ignore"):
-                yield
-        finally:
-            self.model.train()
+        """Evaluation mode (RReLU then draws nothing from the run's generator), each module's own mode
+        back afterwards, and no float warnings."""
+        with evaluation_mode(self.model), np.errstate(all="ignore"):
+            yield
 
     # -- measuring -----------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
