@@ -50,10 +50,6 @@ SEPARABLE_HINT = (
 )
 
 
-def _close(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> bool:
-    return close(a, b, rtol=1e-6, atol=atol)
-
-
 def _row(x: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:g}" for v in x) + ")"
 
@@ -106,24 +102,22 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
     """
     tag = f"2-{hidden}-1" if hidden else "2-k-1"
     try:
-        arrays = [as_numbers(v) for v in (W1, b1, W2, b2)]
+        W1, b1, W2, b2 = (as_numbers(v) for v in (W1, b1, W2, b2))
     except (TypeError, ValueError) as exc:
-        return c.true(f"{tag} ReLU network: W1, b1, W2, b2 are arrays of numbers", False, f"could not read the weights as numbers: {exc}")
-    W1, b1, W2, b2 = arrays
-    problem = _shape_hint(W1, b1, W2, b2, hidden)
-    if not c.true(f"{tag} ReLU network: shapes of W1, b1, W2, b2", problem is None, problem or ""):
+        return c.fail(f"{tag} ReLU network: W1, b1, W2, b2 are arrays of numbers", f"could not read the weights as numbers: {exc}")
+    if not c.record(f"{tag} ReLU network: shapes of W1, b1, W2, b2", _shape_hint(W1, b1, W2, b2, hidden)):
         return False
     X = binary_inputs(2)
     out = relu_network_output(X, W1, b1, W2, b2)
     H = np.maximum(X @ W1 + b1, 0.0)
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        if _close(a, 1 - e):
+        if close(a, 1 - e, 1e-6, 1e-9):
             return (
                 "that is XOR, not XNOR. XNOR = 1 - XOR: negate W2 and add 1 to b2 "
                 "(the output layer is linear, so this flips the outputs exactly)."
             )
-        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and _close(relu_network_output(X, W1.T, b1, W2, b2), e):
+        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and close(relu_network_output(X, W1.T, b1, W2, b2), e, 1e-6, 1e-9):
             return "W1 is transposed: row i of W1 holds the weights of input i (Z = X @ W1 + b1)."
         dev = float(np.max(np.abs(a - e)))
         if dev < 1e-3:
@@ -217,24 +211,21 @@ def check_forward(
         return False
     n, k = X.shape[0], W1.shape[1]
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
         if a.shape == (n, k) and a.shape != e.shape:
             return f"shape {a.shape} is the hidden layer H (n, k); return the output H @ W2 + b2, shape {e.shape}."
         if a.shape == e.shape[1:] or (a.ndim == 1 and a.size == e.shape[1]) and n > 1:
             colmax = np.max(X @ W1 + b1, axis=0) @ W2 + b2
-            if _close(a.reshape(-1), colmax.reshape(-1)):
+            if close(a.reshape(-1), colmax.reshape(-1), 1e-6, 1e-9):
                 return (
                     f"shape {a.shape}, expected {e.shape}: np.max(Z, 0) takes the largest entry of each "
                     "column (a reduction over axis 0); the elementwise ReLU is np.maximum(Z, 0)."
                 )
         if a.shape != e.shape:
             return diagnose(a, e) + f" (the output has one row per example and one column per output unit: {e.shape})"
-        for wrong, text in mistakes:
-            if _close(a, wrong) and not _close(wrong, e):
-                return text
-        return diagnose(a, e)
+        return None
 
-    return c.array(name, lambda: out, expected, hint=hint)
+    return c.array(name, lambda: out, expected, hint=hint, mistakes=mistakes)
 
 
 # -- Exercise: a threshold network ------------------------------------------------------
@@ -287,21 +278,18 @@ def check_threshold_network(
     X = binary_inputs(n_inputs)
     name = name or f"threshold network on the {len(X)} inputs" + (f" and on points up to {noise:g} away" if noise else "")
     if isinstance(model, type):
-        return c.true(name, False, f"got the class {model.__name__}; build an instance, e.g. nb.Sequential(...), and pass that.")
+        return c.fail(name, f"got the class {model.__name__}; build an instance, e.g. nb.Sequential(...), and pass that.")
     if callable(model) and not isinstance(model, Module):  # a function that builds the network
         ok, model = c.call(name, model)
         if not ok:
             return False
     if not isinstance(model, Module):
-        return c.true(name, False, f"expected a network (an nnbook Module such as nb.Sequential), got {type(model).__name__}.")
+        return c.fail(name, f"expected a network (an nnbook Module such as nb.Sequential), got {type(model).__name__}.")
     others = [type(m).__name__ for m in _layers(model) if not isinstance(m, (Linear, Step))]
     if others:
-        return c.true(
-            name, False,
-            f"a threshold network uses only Linear layers and Step units; found {', '.join(sorted(set(others)))}.",
-        )
+        return c.fail(name, f"a threshold network uses only Linear layers and Step units; found {', '.join(sorted(set(others)))}.")
     if not any(isinstance(m, Step) for m in _layers(model)):
-        return c.true(name, False, "there is no Step unit: add nb.Step() after each Linear layer.")
+        return c.fail(name, "there is no Step unit: add nb.Step() after each Linear layer.")
     corners = X
     exact_rows = np.arange(len(X))
     if noise:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from . import Checks, FloatingPointTrouble, diagnose, error_hint, strict
+from . import Checks, close, error_hint, first_mistake, strict
 
 __all__ = [
     "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
@@ -77,23 +77,19 @@ def cross_entropy_grad(Z: Any, y: Any) -> np.ndarray:
 
 # -- running the student's code -------------------------------------------------------------
 
-def _strict(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray) -> Any:
-    """Call ``fn(Z, y)`` on copies, with NumPy's floating-point warnings turned into errors."""
-    return strict(lambda: fn(Z.copy(), y.copy()))
+def _runs(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray) -> bool:
+    """Whether ``fn(Z, y)`` runs without an error, with NumPy's floating-point warnings turned into errors."""
+    try:
+        strict(lambda: fn(Z.copy(), y.copy()))
+    except Exception:  # noqa: BLE001 - an overflow or any other error
+        return False
+    return True
 
 
 def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message: str, what: str) -> str:
     """Name the floating-point problem behind ``message`` and the fix."""
-    alone = []
-    if len(Z) > 1:  # does every row work on its own? Then the rows interfere: a max over the whole batch
-        for i in range(len(Z)):
-            try:
-                _strict(fn, Z[i:i + 1], y[i:i + 1])
-                alone.append(True)
-            except FloatingPointTrouble:
-                alone.append(False)
-            except Exception:  # noqa: BLE001 - other errors are not the point here
-                alone.append(False)
+    # does every row work on its own? Then the rows interfere: a max over the whole batch
+    alone = [_runs(fn, Z[i:i + 1], y[i:i + 1]) for i in range(len(Z))] if len(Z) > 1 else []
     big = f"{np.abs(Z).max():g}"
     if alone and all(alone):
         return (
@@ -120,27 +116,23 @@ def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message:
     )
 
 
+def _index_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, IndexError) and re.search(r"index|bounds", str(exc)):
+        return error_hint(exc) + ". Labels are class indices 0, ..., K - 1 (one per row of Z), used as Z[np.arange(n), y]."
+    return None
+
+
 def _run(c: Checks, name: str, fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, what: str) -> tuple[bool, Any]:
     """Run the student's function; on an exception, record a failed check whose hint names the problem."""
-    try:
-        return True, _strict(fn, Z, y)
-    except FloatingPointTrouble as exc:
-        c._fail(name, _trouble_hint(fn, Z, y, str(exc), what))
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = error_hint(exc)
-        if isinstance(exc, IndexError) and re.search(r"index|bounds", str(exc)):
-            hint += ". Labels are class indices 0, ..., K - 1 (one per row of Z), used as Z[np.arange(n), y]."
-        c._fail(name, hint)
-    return False, None
+    out = None
+    with c.step(name, trouble=lambda exc: _trouble_hint(fn, Z, y, str(exc), what), hint=_index_hint) as run:
+        out = run(fn, Z.copy(), y.copy())
+    return run.ok, out
 
 
 def _label(Z: np.ndarray) -> str:
     n, k = Z.shape
     return f"{n} example{'s' if n != 1 else ''} with {k} class{'es' if k != 1 else ''}"
-
-
-def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
 # -- Exercise: the cross-entropy from logits ------------------------------------------------
@@ -201,12 +193,12 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
     try:
         a = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        return c._fail(name, f"could not read the answer as a number: {exc}")
+        return c.fail(name, f"could not read the answer as a number: {exc}")
     per_example = F.logsumexp(Z, axis=1) - Z[np.arange(len(y)), y]
     if a.size != 1:
-        if a.size == len(y) and _close(a.ravel(), per_example):
-            return c._fail(name, f"you returned the {len(y)} per-example losses; return their mean, one number.")
-        return c._fail(name, f"return one number (the mean over the batch), got an array of shape {a.shape}.")
+        if a.size == len(y) and close(a.ravel(), per_example, 1e-6, 1e-9):
+            return c.fail(name, f"you returned the {len(y)} per-example losses; return their mean, one number.")
+        return c.fail(name, f"return one number (the mean over the batch), got an array of shape {a.shape}.")
     value = float(a.reshape(()))
     atol = 1e-12 + 1e-9 * float(np.abs(Z).max(initial=0.0))
 
@@ -217,12 +209,7 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
                 "rounded to 0 before its log. Use log softmax(z) = z - logsumexp(z), with the row maximum "
                 "subtracted inside the exponential."
             )
-        with np.errstate(all="ignore"):
-            mistakes = _loss_mistakes(Z, y)
-        for wrong, text in mistakes:
-            if np.isclose(value, wrong, rtol=1e-6, atol=atol) and not np.isclose(wrong, expected, rtol=1e-6, atol=atol):
-                return text
-        return (
+        return first_mistake(actual, e, lambda: _loss_mistakes(Z, y), rtol=1e-6, atol=atol) or (
             f"got {value:.6g}, expected {expected:.6g}. Compute log softmax(z) = z - logsumexp(z) for each row, "
             "pick each example's true class with [np.arange(n), y], and average the negatives."
         )
@@ -280,7 +267,7 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
     if not ok:
         return False
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
         if a.shape != e.shape:
             if a.shape == (k, n):
                 return (f"shape {a.shape} is the transpose of the expected (n, K) = {e.shape}: the gradient has the "
@@ -292,14 +279,11 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
         if not np.all(np.isfinite(a)):
             return ("inf or nan in the gradient (with NumPy's warnings silenced?): an exp overflowed. "
                     "Subtract each row's maximum before exponentiating.")
-        with np.errstate(all="ignore"):  # a wrong formula may divide by a probability that rounded to 0
-            mistakes = _grad_mistakes(Z, y)
-        for wrong, text in mistakes:
-            if _close(a, wrong, atol=1e-12) and not _close(wrong, e, atol=1e-12):
-                return text
-        return diagnose(a, e)
+        return None
 
-    return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint)
+    # a wrong formula may divide by a probability that rounded to 0: the mistakes are computed with warnings off
+    return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint,
+                   mistakes=lambda: _grad_mistakes(Z, y), mistake_tol=(1e-6, 1e-12))
 
 
 # -- Exercise: choosing the output unit -------------------------------------------------------

@@ -26,7 +26,7 @@ from ..activations import ReLU, Sigmoid
 from ..layers import Linear
 from ..module import Module, Sequential
 from ..universality import line_breakpoints, sawtooth_network
-from . import Checks, diagnose
+from . import Checks, diagnose, first_mistake
 
 __all__ = [
     "bump_target", "check_bump", "reference_kinks", "check_kinks", "check_shallow_sawtooth",
@@ -103,7 +103,7 @@ def check_bump(
     if problem is None and model[0].out_features != 2:
         problem = f"use exactly two sigmoid units (a rising and a falling step); got {model[0].out_features}."
     if problem:
-        return c.true(name, False, problem)
+        return c.fail(name, problem)
     x = np.linspace(span[0], span[1], 6001)
     keep = (np.abs(x - left) >= margin) & (np.abs(x - right) >= margin)
     x = x[keep]
@@ -265,10 +265,6 @@ def check_kinks(
         return False
     mistakes = _kink_mistakes(W1, b1, W2)
 
-    def same(u: np.ndarray, v: np.ndarray) -> bool:
-        return u.shape == v.shape and bool(np.all(np.isfinite(u) == np.isfinite(v))) and bool(
-            np.allclose(u[np.isfinite(u)], v[np.isfinite(v)], rtol=1e-6, atol=1e-9))
-
     def hint(a: np.ndarray, e: np.ndarray) -> str:
         flat = a.reshape(-1)
         if a.ndim != 1 and flat.shape == e.shape and np.allclose(np.sort(flat), e, rtol=1e-6, atol=1e-9):
@@ -278,10 +274,7 @@ def check_kinks(
                     "switches; leave it out instead of dividing by 0.")
         if flat.shape == e.shape and np.allclose(np.sort(flat), e, rtol=1e-6, atol=1e-9):
             return "the right kinks, but not in increasing order: sort them (np.sort)."
-        for wrong, text in mistakes:
-            if same(flat, wrong) and not same(wrong, e):
-                return text
-        return diagnose(flat, e) + f" (expected the kinks {np.round(e, 4)})"
+        return first_mistake(flat, e, mistakes) or diagnose(flat, e) + f" (expected the kinks {np.round(e, 4)})"
 
     return c.array(name, lambda: out, expected, hint=hint)
 
@@ -308,7 +301,7 @@ def check_shallow_sawtooth(c: Checks, build: Any, depth: int = 3, *, max_units: 
             f"one for each of the {2**depth - 1} kinks."
         )
     if problem:
-        return c.true(name, False, problem)
+        return c.fail(name, problem)
     teeth = 2**depth
     x = np.unique(np.r_[np.linspace(0.0, 1.0, 4001), np.arange(teeth + 1) / teeth])
     ok, out = c.call(name, lambda: model.forward(x[:, None]))

@@ -26,7 +26,7 @@ from ..losses import MSELoss
 from ..module import Sequential
 from ..activations import Tanh
 from ..optim import SGD
-from . import Checks, as_numbers, close, diagnose, error_hint
+from . import Checks, as_numbers, close, diagnose, error_hint, first_mistake
 
 __all__ = [
     "ridge_reference", "RIDGE_CASES", "ridge_case", "check_ridge",
@@ -143,6 +143,41 @@ def _read_ridge(result: Any, d: int) -> tuple[np.ndarray, float]:
     return w, float(b.reshape(()))
 
 
+def _singular_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, np.linalg.LinAlgError):
+        return error_hint(exc) + (". Xc^T Xc is singular here; Xc^T Xc + lambda I is not, for lambda > 0: is lambda "
+                                  "added to the diagonal?")
+    return None
+
+
+def _ridge_problem(name: str, X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float) -> str | None:
+    """``None`` when ``(w, b)`` is the ridge solution, else the hint that names the likely mistake."""
+    w_ref, b_ref = ridge_reference(X, y, lam)
+    scale = max(1.0, float(np.max(np.abs(w_ref))))
+    if close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
+        return None
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        return "inf or nan in the answer: is lambda added to the diagonal (Xc^T Xc is singular here)?"
+    mistakes = [(np.r_[mw, mb], text) for (mw, mb), text in _ridge_mistakes(X, y, lam)]
+    hint = first_mistake(np.r_[w, b], np.r_[w_ref, b_ref], mistakes, rtol=1e-5, atol=1e-7 * scale)
+    if hint is None and RIDGE_CASES[name][3] == "collinear":
+        if np.max(np.abs(w)) > 100 * scale:
+            hint = ("huge weights: that is (close to) the least-squares fit of two almost equal columns, which "
+                    "Xc^T Xc alone cannot pin down; is lambda added to the diagonal?")
+        else:
+            hint = ("two columns are almost equal here, so Xc^T Xc is nearly singular: solve "
+                    "(Xc^T Xc + lambda I) w = Xc^T yc with np.linalg.solve (not np.linalg.inv). " + diagnose(w, w_ref))
+    if hint is None and X.shape[0] <= X.shape[1]:
+        hint = ("more features than examples: Xc^T Xc is singular, only Xc^T Xc + lambda I can be solved; is "
+                "lambda added to the diagonal? " + diagnose(w, w_ref))
+    if hint is None:
+        if close(w, w_ref, 1e-6, 1e-8 * scale):
+            hint = f"the weights are right, the bias is not: got b = {b:.6g}, expected {b_ref:.6g}."
+        else:
+            hint = "the weights: " + diagnose(w, w_ref)
+    return hint
+
+
 def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("small", "shifted", "collinear", "wide")) -> bool:
     r"""Check ``fn(X, y, lam) -> (w, b)``, ridge regression with an unpenalized bias, on the named cases.
 
@@ -155,51 +190,17 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
     for name in cases:
         X, y, lam = ridge_case(name)
         label = _describe_ridge(name)
-        try:
-            with np.errstate(all="ignore"):
-                result = fn(X.copy(), y.copy(), lam)
-        except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-            hint = error_hint(exc)
-            if isinstance(exc, np.linalg.LinAlgError):
-                hint += (". Xc^T Xc is singular here; Xc^T Xc + lambda I is not, for lambda > 0: is lambda added "
-                         "to the diagonal?")
-            ok &= c._fail(label, hint)
+        with c.step(label, hint=_singular_hint, strict=False) as run, np.errstate(all="ignore"):
+            result = fn(X.copy(), y.copy(), lam)
+        if not run.ok:
+            ok = False
             continue
         try:
             w, b = _read_ridge(result, X.shape[1])
         except (TypeError, ValueError) as exc:
-            ok &= c._fail(label, str(exc))
+            ok &= c.fail(label, str(exc))
             continue
-        w_ref, b_ref = ridge_reference(X, y, lam)
-        scale = max(1.0, float(np.max(np.abs(w_ref))))
-        if close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
-            ok &= c._pass(label)
-            continue
-        hint = None
-        if not (np.all(np.isfinite(w)) and np.isfinite(b)):
-            hint = "inf or nan in the answer: is lambda added to the diagonal (Xc^T Xc is singular here)?"
-        else:
-            for (mw, mb), text in _ridge_mistakes(X, y, lam):
-                if (close(w, mw, 1e-5, 1e-7 * scale) and abs(b - mb) <= 1e-5 * max(1.0, abs(mb))
-                        and not (close(mw, w_ref, 1e-6, 1e-8 * scale) and abs(mb - b_ref) <= 1e-6 * max(1.0, abs(b_ref)))):
-                    hint = text
-                    break
-        if hint is None and RIDGE_CASES[name][3] == "collinear":
-            if np.max(np.abs(w)) > 100 * scale:
-                hint = ("huge weights: that is (close to) the least-squares fit of two almost equal columns, which "
-                        "Xc^T Xc alone cannot pin down; is lambda added to the diagonal?")
-            else:
-                hint = ("two columns are almost equal here, so Xc^T Xc is nearly singular: solve "
-                        "(Xc^T Xc + lambda I) w = Xc^T yc with np.linalg.solve (not np.linalg.inv). " + diagnose(w, w_ref))
-        if hint is None and X.shape[0] <= X.shape[1]:
-            hint = ("more features than examples: Xc^T Xc is singular, only Xc^T Xc + lambda I can be solved; is "
-                    "lambda added to the diagonal? " + diagnose(w, w_ref))
-        if hint is None:
-            if close(w, w_ref, 1e-6, 1e-8 * scale):
-                hint = f"the weights are right, the bias is not: got b = {b:.6g}, expected {b_ref:.6g}."
-            else:
-                hint = "the weights: " + diagnose(w, w_ref)
-        ok &= c._fail(label, hint)
+        ok &= c.record(label, _ridge_problem(name, X, y, lam, w, b))
     return ok
 
 
@@ -212,6 +213,13 @@ def decay_step_reference(params: Sequence[Any], lr: float, weight_decay: float) 
             p.value[...] = (1 - lr * weight_decay) * p.value - lr * p.grad
         else:
             p.value[...] = p.value - lr * p.grad
+
+
+def _decay_step_expected(seed: int, lr: float, weight_decay: float) -> list[np.ndarray]:
+    """The parameters of :func:`example_model` after one step of ``nb.SGD(lr, weight_decay)``."""
+    model, _, _ = example_model(seed)
+    SGD(model.parameters(), lr=lr, weight_decay=weight_decay).step()
+    return [p.value for p in model.parameters()]
 
 
 def example_model(seed: int = 8) -> tuple[Sequential, np.ndarray, np.ndarray]:
@@ -271,27 +279,26 @@ def check_decay_step(c: Checks, fn: Callable[..., Any], *, lr: float = 0.1, weig
     label = name or f"one step with lr = {lr:g}, weight_decay = {weight_decay:g} on a 3-4-2 network"
     model, _, _ = example_model(seed)
     state = _snapshot(model)
-    expected_model, _, _ = example_model(seed)
-    SGD(expected_model.parameters(), lr=lr, weight_decay=weight_decay).step()
-    expected = [p.value for p in expected_model.parameters()]
-    try:
+    expected = _decay_step_expected(seed, lr, weight_decay)
+    with c.step(label, strict=False) as run:
         fn(model.parameters(), lr, weight_decay)
         got = [as_numbers(p.value, "p.value") for p in model.parameters()]
-    except Exception as exc:  # noqa: BLE001
-        return c._fail(label, error_hint(exc))
-    grads_kept = all(np.array_equal(p.grad, g) for p, (_, g, _) in zip(model.parameters(), state))
+    if not run.ok:
+        return False
     if all(close(a, e, 0.0, 1e-14) for a, e in zip(got, expected)):
-        if not grads_kept:
-            return c._fail(label, "the values are right, but the step changed p.grad: leave the gradients alone.")
-        return c._pass(label)
-    for wrong, text in _decay_mistakes(state, lr, weight_decay):
-        if all(close(a, m, 1e-9, 1e-12) for a, m in zip(got, wrong)):
-            return c._fail(label, text)
+        grads_kept = all(np.array_equal(p.grad, g) for p, (_, g, _) in zip(model.parameters(), state))
+        return c.record(label, None if grads_kept else "the values are right, but the step changed p.grad: leave "
+                                                       "the gradients alone.")
+    hint = None
+    if [a.shape for a in got] == [e.shape for e in expected]:
+        flat = lambda arrays: np.concatenate([np.ravel(v) for v in arrays])  # noqa: E731
+        mistakes = [(flat(wrong), text) for wrong, text in _decay_mistakes(state, lr, weight_decay)]
+        hint = first_mistake(flat(got), flat(expected), mistakes, rtol=1e-9, atol=1e-12)
     names = ["first weight", "first bias", "second weight", "second bias"]
     for nm, a, e in zip(names, got, expected):
-        if not close(a, e, 0.0, 1e-14):
-            return c._fail(label, f"the {nm} after the step: {diagnose(a, e)}")
-    return c._fail(label, "the step does not match SGD(weight_decay=...).")  # pragma: no cover
+        if hint is None and not close(a, e, 0.0, 1e-14):
+            hint = f"the {nm} after the step: {diagnose(a, e)}"
+    return c.fail(label, hint or "the step does not match SGD(weight_decay=...).")
 
 
 # -- Exercise 3: the weight decay of a Gaussian prior ------------------------------------------
@@ -328,22 +335,12 @@ def check_map_weight_decay(c: Checks, fn: Callable[..., Any], *, cases: Sequence
     ok = True
     for s, s0, n in (cases or _WD_CASES):
         label = f"map_weight_decay(sigma={s:g}, sigma0={s0:g}, n={n})"
-        try:
+        with c.step(label, strict=False) as run:
             got = as_numbers(fn(s, s0, n), "the answer")
-        except Exception as exc:  # noqa: BLE001
-            ok &= c._fail(label, error_hint(exc))
-            continue
-        expected = map_weight_decay_reference(s, s0, n)
-        if got.size != 1:
-            ok &= c._fail(label, f"expected one number, got an array of shape {got.shape}")
-            continue
-        g = float(got.reshape(()))
-        if np.isfinite(g) and np.isclose(g, expected, rtol=1e-9, atol=0):
-            ok &= c._pass(label)
-            continue
-        hint = next((text for wrong, text in _wd_mistakes(s, s0, n)
-                     if np.isclose(g, wrong, rtol=1e-9, atol=0) and not np.isclose(wrong, expected, rtol=1e-9)), None)
-        ok &= c._fail(label, hint or diagnose(np.array(g), np.array(expected)))
+        if run.ok:
+            ok &= c.scalar(label, got, map_weight_decay_reference(s, s0, n), rtol=1e-9, atol=0.0,
+                           mistakes=_wd_mistakes(s, s0, n), mistake_tol=(1e-9, 0.0))
+        ok &= run.ok
     return ok
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..playground import FEATURES, Playground, PlaygroundConfig, build_model, features
-from . import Checks, diagnose
+from . import Checks, diagnose, first_mistake
 
 __all__ = [
     "check_feature_map", "check_count_parameters", "check_spiral_config",
@@ -111,10 +111,7 @@ def check_count_parameters(c: Checks, count: Callable[[PlaygroundConfig], Any], 
     ]
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        for value, text in mistakes:
-            if value is not None and value != expected and a.size == 1 and float(a.reshape(())) == value:
-                return text
-        return f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers."
+        return first_mistake(a, e, [m for m in mistakes if m[0] is not None], rtol=0.0, atol=0.0) or f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers."
 
     return c.scalar(name, lambda: out, expected, rtol=0, atol=0, hint=hint)
 
@@ -131,10 +128,10 @@ def check_spiral_config(c: Checks, config: Any, *, seed: int | None = None, targ
     """
     name = name or "test accuracy on the spirals" + (f" with seed {seed}" if seed is not None else "")
     if not isinstance(config, PlaygroundConfig):
-        return c.true(name, False, f"spiral_config must be a nb.playground.PlaygroundConfig, got {type(config).__name__}.")
+        return c.fail(name, f"spiral_config must be a nb.playground.PlaygroundConfig, got {type(config).__name__}.")
     changed = {k: getattr(config, k) for k, v in SPIRAL_DATA.items() if getattr(config, k) != v}
     if changed:
-        return c.true(name, False, f"keep the data as given ({SPIRAL_DATA}); you changed {changed}.")
+        return c.fail(name, f"keep the data as given ({SPIRAL_DATA}); you changed {changed}.")
     if seed is not None:
         config = config.replace(seed=seed)
     epochs_needed = SPIRAL_EPOCHS
