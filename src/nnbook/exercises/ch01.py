@@ -20,7 +20,6 @@ sigmoid: all 1 checks passed.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from .. import functional as F
 from . import Checks, FloatingPointTrouble, close, diagnose, strict
+from .key.ch01 import at_least_table, gradient_mistakes, logistic_gradient, reference_sigmoid
 
 __all__ = [
     "check_sigmoid", "check_logistic_gradient", "check_at_least",
@@ -40,36 +40,6 @@ SEPARABLE_HINT = (
     "(for y_i = 1) and -log(1 - sigma(z_i)) (for y_i = 0) exactly zero? And can a convex "
     "loss trap gradient descent with a small step in a bad local minimum?"
 )
-
-
-# -- the answer key: reference solutions, which the checks below compare with --------------
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The reference sigmoid: nnbook's stable one."""
-    return F.sigmoid(z)
-
-
-def logistic_gradient(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r"""The reference gradient of the mean cross-entropy of logistic regression.
-
-    With :math:`z = Xw + b` and :math:`p = \sigma(z)`,
-
-    .. math::
-        \nabla_w L = \tfrac1n X^\top (p - y), \qquad \nabla_b L = \tfrac1n \textstyle\sum_i (p_i - y_i).
-
-    Shapes: ``X (n, d)``, ``y (n, 1)``, ``w (d, 1)``, ``b (1,)``; returns
-    ``(d, 1)`` and ``(1,)``, the shapes of ``w`` and ``b``.
-    """
-    X, y, w, b = (np.asarray(v, dtype=np.float64) for v in (X, y, w, b))
-    n = X.shape[0]
-    r = F.sigmoid(X @ w + b) - y
-    return X.T @ r / n, r.sum(axis=0) / n
-
-
-def at_least_table(k: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """All ``2**n`` binary inputs ``(2**n, n)`` and whether at least ``k`` of them are 1 (0/1 floats)."""
-    X = np.array(list(itertools.product((0.0, 1.0), repeat=n)))
-    return X, (X.sum(axis=1) >= k).astype(np.float64)
 
 
 def _label(z: np.ndarray) -> str:
@@ -137,7 +107,7 @@ def _sigmoid_hint(z: np.ndarray, a: np.ndarray, e: np.ndarray) -> str | None:
         v = float(z[bad].max())
         return (
             f"inaccurate for negative z: at z = {v:g} you return {a[bad][np.argmax(z[bad])]:.10g}, but "
-            f"sigma({v:g}) = {float(_sigmoid(np.array(v))):.10g}. Computing 1 - sigma(-z) subtracts two "
+            f"sigma({v:g}) = {float(reference_sigmoid(np.array(v))):.10g}. Computing 1 - sigma(-z) subtracts two "
             "nearly equal numbers and loses most digits (cancellation); use e^z / (1 + e^z) for z < 0."
         )
     return None
@@ -154,7 +124,7 @@ def check_sigmoid(c: Checks, sigmoid: Callable[[np.ndarray], Any], z: Any, *, na
     """
     z = np.array(z, dtype=np.float64)
     name = name or f"sigmoid on {_label(z)}"
-    expected = _sigmoid(z)
+    expected = reference_sigmoid(z)
     flipped = "you computed sigma(-z) = 1 - sigma(z): the exponent of sigma(z) = 1 / (1 + e^(-z)) is -z."
     with c.step(name, trouble=lambda exc: _overflow_hint(sigmoid, z)) as run:
         out = np.asarray(run(sigmoid, z.copy()), dtype=np.float64)
@@ -164,38 +134,6 @@ def check_sigmoid(c: Checks, sigmoid: Callable[[np.ndarray], Any], z: Any, *, na
 
 
 # -- Exercise: the gradient of logistic regression -----------------------------------
-
-def _gradient_mistakes(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """(grad_w, grad_b, hint) of the usual wrong answers."""
-    n = X.shape[0]
-    z = X @ w + b
-    p = F.sigmoid(z)
-    gw, gb = logistic_gradient(X, y, w, b)
-    p0 = F.sigmoid(X @ w)
-    dsig = p * (1 - p)
-    return [
-        (n * gw, n * gb,
-         f"off by a factor n = {n}: you summed over the examples, but the loss is the mean "
-         "cross-entropy, so divide the sums by n."),
-        (gw / n, gb / n,
-         f"off by a factor 1/n = 1/{n}: you divided by the number of examples twice (a mean of X * (p - y) "
-         "that is then divided by n again?)."),
-        (-gw, -gb,
-         "the sign is flipped: (y - sigma(z)) x is the gradient of the log-likelihood, which gradient "
-         "ascent climbs; the loss is the negative log-likelihood, so its gradient is (sigma(z) - y) x."),
-        (X.T @ (p0 - y) / n, (p0 - y).sum(axis=0) / n,
-         "the bias is missing from the pre-activation: z = X @ w + b, and sigma(z) needs the b too."),
-        (X.T @ ((p - y) * dsig) / n, ((p - y) * dsig).sum(axis=0) / n,
-         "you multiplied by sigma'(z) = sigma(z) (1 - sigma(z)). That is the chain rule for the squared "
-         "error of sigma(z); for the cross-entropy the factor cancels and dL/dz_i = (sigma(z_i) - y_i)/n."),
-        (2 * X.T @ ((p - y) * dsig) / n, 2 * ((p - y) * dsig).sum(axis=0) / n,
-         "this is the gradient of the mean squared error (sigma(z) - y)^2, not of the cross-entropy: "
-         "for the cross-entropy dL/dz_i = (sigma(z_i) - y_i)/n, with no sigma'(z) factor."),
-        (X.T @ (z - y) / n, (z - y).sum(axis=0) / n,
-         "you used the pre-activation z where the prediction sigma(z) belongs: that is the gradient of "
-         "linear regression (up to a factor 2), not of logistic regression."),
-    ]
-
 
 def _grad_w_hint(X: np.ndarray) -> Callable[[np.ndarray, np.ndarray], str | None]:
     n, d = X.shape
@@ -256,7 +194,7 @@ def check_logistic_gradient(
     X, y, w, b = (np.array(v, dtype=np.float64) for v in (X, y, w, b))
     name = name or f"gradient on n = {X.shape[0]} examples with d = {X.shape[1]} inputs"
     expected_w, expected_b = logistic_gradient(X, y, w, b)
-    mistakes = _gradient_mistakes(X, y, w, b)
+    mistakes = gradient_mistakes(X, y, w, b)
     ok, out = c.call(name, lambda: gradient(X.copy(), y.copy(), w.copy(), b.copy()))
     if not ok:
         return False

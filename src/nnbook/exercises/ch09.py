@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from ..playground import FEATURES, Playground, PlaygroundConfig, build_model, features
+from ..playground import FEATURES, Playground, PlaygroundConfig
 from . import Checks, diagnose, first_mistake
+from .key.ch09 import count_mistakes, count_parameters_reference, feature_map_reference
 
 __all__ = [
     "check_feature_map", "check_count_parameters", "check_spiral_config",
@@ -54,7 +55,7 @@ def check_feature_map(c: Checks, feature_map: Callable[[np.ndarray], Any], X: An
     in the order of :data:`nnbook.playground.FEATURES`: ``x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)``."""
     X = np.array(X, dtype=np.float64)
     name = name or f"feature_map on {X.shape[0]} points"
-    expected = features(X, FEATURES)
+    expected = feature_map_reference(X)
     ok, out = c.call(name, lambda: feature_map(X.copy()))
     if not ok:
         return False
@@ -89,29 +90,13 @@ def check_count_parameters(c: Checks, count: Callable[[PlaygroundConfig], Any], 
     """Check ``count(config)`` against the number of trainable scalars of the playground's network."""
     sizes = config.layer_sizes
     name = name or f"parameters of a {'-'.join(str(s) for s in sizes)} network"
-    expected = build_model(config, np.random.default_rng(0)).num_parameters()
+    expected = count_parameters_reference(config)
     ok, out = c.call(name, lambda: count(config))
     if not ok:
         return False
-    pairs = list(zip(sizes[:-1], sizes[1:]))
-    mistakes = [
-        (sum(a * b for a, b in pairs), "only the weights: every unit also has a bias, so a layer from a to b "
-                                        "units has a*b + b parameters."),
-        (sum((a + 1) * b for a, b in pairs[:-1]), "the output layer is missing: it has weights and biases too."),
-        (sum(a * b for a, b in pairs[:-1]), "the output layer and the biases are missing."),
-        (sum((a + 1) * b for a, b in zip((2, *sizes[1:-1]), sizes[1:])),
-         f"the network's inputs are the chosen features ({len(config.features)} of them: "
-         f"{', '.join(config.features)}), not always x1 and x2."),
-        (sum((a + 1) * b for a, b in zip(sizes[:-1], (*sizes[1:-1], 1))),
-         f"a softmax output has one unit a class, here {config.n_classes}, not one."),
-        (sum((a + 1) * b for a, b in zip(sizes[:-1], (*sizes[1:-1], 2))) if sizes[-1] == 1 else None,
-         "a sigmoid output (two classes) or a linear output (regression) is a single unit."),
-        (sum(a * (b + 1) for a, b in pairs), "one bias a unit of the layer it feeds, not one an input: "
-                                              "a layer from a to b units has a*b + b parameters."),
-    ]
-
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        return first_mistake(a, e, [m for m in mistakes if m[0] is not None], rtol=0.0, atol=0.0) or f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers."
+        return first_mistake(a, e, count_mistakes(config), rtol=0.0, atol=0.0) or (
+            f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers.")
 
     return c.scalar(name, lambda: out, expected, rtol=0, atol=0, hint=hint)
 
