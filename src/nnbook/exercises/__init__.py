@@ -88,7 +88,10 @@ def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
 
 
 def error_hint(exc: BaseException) -> str:
-    """``"your code raised ValueError: ... (line 3: ...)"``: the error and the line that raised it."""
+    """``"your code raised ValueError: ... (line 3: ...)"``: the error and the line that raised it
+    (for :class:`FloatingPointTrouble`, the floating-point error behind it and the student's line)."""
+    if isinstance(exc, FloatingPointTrouble) and exc.__cause__ is not None:
+        return error_hint(exc.__cause__)
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:
