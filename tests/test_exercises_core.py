@@ -555,3 +555,38 @@ def test_gradient_check_of_a_wrong_shape_or_a_failing_function_fails(capsys):
     assert "FAIL  overflow\n      hint: exp overflows" in out
     assert "FAIL  no gradient\n      hint: your code raised TypeError: got None" in out
     assert c.failed == ["shape", "overflow", "no gradient"]
+
+
+class _Scale:
+    """A module z -> w * z with a student's backward (``factor`` scales the input gradient)."""
+
+    def __init__(self, factor=1.0):
+        import nnbook as nb
+
+        self.w = nb.Parameter(np.array([2.0, -1.0]))
+        self.factor = factor
+
+    def forward(self, z):
+        self.z = z
+        return self.w.value * z
+
+    def backward(self, g):
+        self.w.grad += (g * self.z).sum(axis=0)
+        return self.factor * g * self.w.value
+
+
+def test_backward_check_passes_a_module_whose_backward_matches_its_forward(capsys):
+    z, g = np.array([[1.0, 2.0], [-0.5, 3.0]]), np.array([[0.3, -1.0], [2.0, 0.5]])
+    assert Checks("t").backward_check("scale", _Scale, z, g, params=("w",))
+    assert capsys.readouterr().out == "PASS  scale\n"
+
+
+def test_backward_check_names_the_gradient_that_disagrees(capsys):
+    z, g = np.array([[1.0, 2.0], [-0.5, 3.0]]), np.array([[0.3, -1.0], [2.0, 0.5]])
+    c = Checks("t")
+    assert not c.backward_check("halved", lambda: _Scale(0.5), z, g, params=("w",))
+    assert not c.backward_check("raises", lambda: _Scale(None), z, g)
+    out = capsys.readouterr().out
+    assert "FAIL  halved" in out and "sum(grad_out * forward(X)) disagree for: input (relative error 3.3e-01)." in out
+    assert "w (relative" not in out
+    assert "FAIL  raises\n      hint: your code raised TypeError" in out

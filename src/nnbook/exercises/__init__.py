@@ -20,7 +20,9 @@ record a verdict; :meth:`Checks.array` compares numbers and, given
 ``mistakes=[(wrong_answer, hint), ...]``, names the first catalogued mistake the
 answer matches; :meth:`Checks.step` turns an exception in the student's code
 into a failed check; :meth:`Checks.gradient_check` compares the student's
-gradient with central differences of the student's own function.
+gradient with central differences of the student's own function. Each
+chapter's reference solutions and catalogue of usual mistakes are its answer
+key, :mod:`nnbook.exercises.key` (``key.ch01`` ...).
 
 >>> c = Checks("a catalogued mistake")
 >>> c.array("mean of [1, 3]", lambda: np.sum([1.0, 3.0]), 2.0,
@@ -434,6 +436,40 @@ class Checks:
                 f"backprop and central differences (f(p + eps) - f(p - eps)) / (2 eps) of {f_name} disagree "
                 f"for: {listed}. A correct backward agrees to about 1e-9."))
         return False
+
+    def backward_check(
+        self,
+        name: str,
+        make: Callable[[], Any],
+        x: np.ndarray,
+        grad_out: np.ndarray,
+        *,
+        params: Sequence[str] = (),
+        tol: float = 1e-6,
+        hint: Callable[[dict[str, tuple[np.ndarray, np.ndarray]]], str | None] | None = None,
+        trouble: str | Callable[[BaseException], str] | None = None,
+    ) -> bool:
+        """A module's ``backward`` against central differences of its own ``forward``.
+
+        ``make()`` builds a fresh module. After ``forward(x)``, ``backward(grad_out)``
+        must return the gradient of ``sum(grad_out * forward(x))`` with respect to
+        ``x`` (label ``"input"``) and add those with respect to the parameters
+        named in ``params`` (attributes holding a :class:`~nnbook.Parameter`)
+        into their ``.grad``; :meth:`gradient_check` compares them with central
+        differences of a second module's ``forward``.
+        """
+        with self.step(name, trouble=trouble) as run:
+            module = make()
+            run(module.forward, x.copy())
+            dx = run(module.backward, grad_out.copy())
+            grads = {p: np.array(getattr(module, p).grad, dtype=np.float64) for p in params}
+            probe = make()
+        if not run.ok:
+            return False
+        xp = x.copy()
+        wrt = {"input": (xp, dx), **{p: (getattr(probe, p).value, grads[p]) for p in params}}
+        return self.gradient_check(name, lambda: np.sum(grad_out * as_numbers(probe.forward(xp.copy()))), wrt,
+                                   tol=tol, f_name="sum(grad_out * forward(X))", hint=hint, trouble=trouble)
 
     # -- summary -----------------------------------------------------------------
     def summary(self) -> str:

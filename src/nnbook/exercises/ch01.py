@@ -6,6 +6,7 @@ the likely mistake: it compares the answer with a catalogue of the usual wrong
 answers (a sum where a mean was meant, a flipped sign, a missing bias, an
 overflowing exponential, ...) before falling back to
 :func:`nnbook.exercises.diagnose`.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch01`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch01

@@ -5,6 +5,7 @@ block and returns whether they passed. A wrong answer is compared with the
 usual mistakes (XOR where XNOR was asked, a transposed weight, a missing bias,
 the wrong nonlinearity, ``np.max`` for ``np.maximum``, a threshold exactly on
 an integer, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch02`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch02

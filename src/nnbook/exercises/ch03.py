@@ -8,6 +8,7 @@ happens, not only when it reaches the answer. A wrong answer is compared with
 a catalogue of the usual mistakes (a sum where a mean was meant, a maximum
 subtracted and never added back, the one-hot row forgotten, a transposed
 result, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch03`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch03

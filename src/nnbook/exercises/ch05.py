@@ -6,6 +6,7 @@ usual mistakes (a bump upside down, steps not steep enough, a bias of
 :math:`-a` where :math:`-s a` is meant, kinks at :math:`b/w` instead of
 :math:`-b/w`, a unit with zero weight counted as a kink, slopes of the
 sawtooth off by a factor, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch05`.
 
 >>> import numpy as np, nnbook as nb
 >>> from nnbook.exercises import checks, ch05

@@ -7,6 +7,7 @@ answer is compared with a catalogue of the usual mistakes (a transposed
 product, the bias gradient not summed over the batch, ``=`` where ``+=`` was
 meant, :math:`(1 - h)^2` for :math:`1 - h^2`, the mean taken twice or not at
 all, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch06`.
 
 >>> from nnbook.exercises import checks, ch06
 >>> with checks("the reference layer") as c:
@@ -114,22 +115,6 @@ def _check_one_pass(c: Checks, build: Callable[[], Any], X: np.ndarray, W: np.nd
     return bool(ok)
 
 
-def _check_against_forward(c: Checks, build: Callable[[], Any], X: np.ndarray, G: np.ndarray, name: str) -> bool:
-    """Check 4: all three gradients against central differences of sum(G * forward(X))."""
-    with c.step(name) as run:
-        m = build()
-        run(m.forward, X.copy())
-        dX = run(m.backward, G.copy())
-        probe = build()
-    if not run.ok:
-        return False
-    Xp = X.copy()
-    wrt = {"input": (Xp, dX), "weight": (probe.weight.value, m.weight.grad.astype(np.float64)),
-           "bias": (probe.bias.value, m.bias.grad.astype(np.float64))}
-    return c.gradient_check(name, lambda: np.sum(G * as_numbers(probe.forward(Xp))), wrt,
-                            f_name="sum(grad_out * forward(X))")
-
-
 def _check_accumulation(c: Checks, build: Callable[[], Any], X: np.ndarray, W: np.ndarray, b: np.ndarray,
                         G: np.ndarray, name: str) -> bool:
     """Check 5: a second forward-backward pass adds into .grad."""
@@ -186,7 +171,8 @@ def check_linear_backward(
         return m
 
     ok = _check_one_pass(c, build, X, W, G, label)
-    ok &= _check_against_forward(c, build, X, G, f"{label}: gradient check against central differences")
+    ok &= c.backward_check(f"{label}: gradient check against central differences", build, X, G,
+                           params=("weight", "bias"))
     ok &= _check_accumulation(c, build, X, W, b, G, f"{label}: a second backward adds into .grad")
     return bool(ok)
 

@@ -7,6 +7,7 @@ the uniform, the fan-in alone, a normal draw, NumPy's global generator, the
 pre-activations measured instead of the activations, a mean of per-unit
 standard deviations, a missing absolute value, ...) so that the hint names
 the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch07`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch07

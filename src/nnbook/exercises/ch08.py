@@ -5,6 +5,7 @@ block and returns whether they all passed. A wrong answer is compared with a
 catalogue of the usual mistakes (the bias penalized with the weights, the
 ratio of the variances inverted, the factor 2 or the batch size forgotten,
 the biases decayed, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch08`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch08

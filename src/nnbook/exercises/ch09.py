@@ -4,6 +4,7 @@ Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
 block and returns whether they passed; a wrong answer gets a hint that names
 the likely mistake (columns in the wrong order, a transposed result, biases or
 the output layer left out of a count, a network too small to learn spirals, ...).
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch09`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch09
