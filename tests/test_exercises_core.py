@@ -590,3 +590,29 @@ def test_backward_check_names_the_gradient_that_disagrees(capsys):
     assert "FAIL  halved" in out and "sum(grad_out * forward(X)) disagree for: input (relative error 3.3e-01)." in out
     assert "w (relative" not in out
     assert "FAIL  raises\n      hint: your code raised TypeError" in out
+
+
+# -- the chapters' checkers ----------------------------------------------------------------------------
+
+def _chapter_modules():
+    from pathlib import Path
+
+    import nnbook.exercises as E
+
+    return sorted(Path(E.__file__).parent.glob("ch[0-9][0-9].py"))
+
+
+@pytest.mark.parametrize("path", _chapter_modules(), ids=lambda p: p.stem)
+def test_chapter_checkers_use_only_the_public_api_and_stay_small(path):
+    import ast
+
+    source = path.read_text()
+    tree = ast.parse(source)
+    assert len(source.splitlines()) < 300, f"{path.name} has {len(source.splitlines())} lines"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            assert node.end_lineno - node.lineno < 80, f"{path.name}: {node.name} has {node.end_lineno - node.lineno + 1} lines"
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            raise AssertionError(f"{path.name}:{node.lineno}: {ast.unparse(node)} is private")
+        if isinstance(node, ast.ImportFrom) and node.level > 0:   # from . import ..., from .key.chNN import ...
+            assert all(not a.name.startswith("_") for a in node.names), f"{path.name}:{node.lineno} imports a private name"

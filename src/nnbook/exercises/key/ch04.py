@@ -13,7 +13,10 @@ import numpy as np
 from ...activations import ReLU
 from ...module import Sequential
 
-__all__ = ["elu", "elu_derivative", "relu_outputs", "dead_fraction", "forward_mistakes", "backward_mistakes", "dead_mistakes"]
+__all__ = [
+    "elu", "elu_derivative", "relu_outputs", "dead_fraction", "forward_mistakes", "backward_mistakes",
+    "dead_mistakes",
+]
 
 
 def elu(z: Any, alpha: float = 1.0) -> np.ndarray:

@@ -13,7 +13,10 @@ import numpy as np
 from ... import functional as F
 from ...module import Module, Parameter
 
-__all__ = ["ReferenceLinear", "linear_gradients", "two_layer_gradients", "two_layer_backward", "cross_entropy_grad", "linear_mistakes", "two_layer_mistakes", "ce_mistakes"]
+__all__ = [
+    "ReferenceLinear", "linear_gradients", "two_layer_gradients", "two_layer_backward", "cross_entropy_grad",
+    "linear_mistakes", "two_layer_mistakes", "ce_mistakes",
+]
 
 
 class ReferenceLinear(Module):

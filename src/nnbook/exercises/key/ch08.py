@@ -13,7 +13,10 @@ import numpy as np
 
 from ...optim import SGD
 
-__all__ = ["ridge_reference", "ridge_mistakes", "decay_step_reference", "decay_step_expected", "decay_mistakes", "map_weight_decay_reference", "wd_mistakes"]
+__all__ = [
+    "ridge_reference", "ridge_mistakes", "decay_step_reference", "decay_step_expected", "decay_mistakes",
+    "map_weight_decay_reference", "wd_mistakes",
+]
 
 
 def ridge_reference(X: np.ndarray, y: np.ndarray, lam: float) -> tuple[np.ndarray, float]:
