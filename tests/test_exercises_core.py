@@ -616,3 +616,12 @@ def test_chapter_checkers_use_only_the_public_api_and_stay_small(path):
             raise AssertionError(f"{path.name}:{node.lineno}: {ast.unparse(node)} is private")
         if isinstance(node, ast.ImportFrom) and node.level > 0:   # from . import ..., from .key.chNN import ...
             assert all(not a.name.startswith("_") for a in node.names), f"{path.name}:{node.lineno} imports a private name"
+
+
+def test_the_examples_in_the_docstrings_run():
+    import doctest
+
+    import nnbook.exercises as E
+
+    result = doctest.testmod(E)
+    assert result.failed == 0 and result.attempted >= 10
