@@ -156,8 +156,19 @@ def test_two_layer_reference_agrees_with_nnbook(rng):
     assert max(nb.check_gradients(model, loss, X, Y).values()) < 1e-7
 
 
-def _two_layer_variant(**kw):
-    return lambda *args: ch06._two_layer(*args, **kw)
+def _two_layer_variant(scale="mean", sign=1.0, slope="1-h^2", bias="sum"):
+    """A student's backward pass for Linear-Tanh-Linear with MSELoss, with one of the usual mistakes."""
+    def backward(X, Y, W1, b1, W2, b2):
+        Z1 = X @ W1 + b1
+        H = np.tanh(Z1)
+        Yhat = H @ W2 + b2
+        D2 = sign * {"mean": 2 * (Yhat - Y) / Yhat.size, "none": Yhat - Y, "half": (Yhat - Y) / Yhat.size,
+                     "rows": 2 * (Yhat - Y) / X.shape[0]}[scale]
+        D1 = (D2 @ W2.T) * {"1-h^2": 1 - H**2, "(1-h)^2": (1 - H) ** 2, "1-z^2": 1 - Z1**2,
+                            "none": np.ones_like(H), "h": H}[slope]
+        reduce = (lambda D: D.sum(axis=0)) if bias == "sum" else (lambda D: D.mean(axis=0))
+        return X.T @ D1, reduce(D1), H.T @ D2, reduce(D2)
+    return backward
 
 
 @pytest.mark.parametrize("kw, fragment", [
@@ -172,6 +183,10 @@ def _two_layer_variant(**kw):
 ])
 def test_two_layer_mistakes_fail_with_their_hint(capsys, kw, fragment):
     assert_fails_with(capsys, lambda c: ch06.check_two_layer_backward(c, _two_layer_variant(**kw)), fragment)
+
+
+def test_two_layer_variant_without_a_mistake_passes(capsys):
+    assert_passes(capsys, lambda c: ch06.check_two_layer_backward(c, _two_layer_variant()))
 
 
 def test_two_layer_wrong_order_and_wrong_return(capsys):

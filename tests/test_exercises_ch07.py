@@ -70,11 +70,12 @@ def test_xavier_typical_mistakes_fail_with_their_hint(capsys, mistake):
     assert check in failed[0], out
 
 
-@pytest.mark.parametrize("d_in, d_out", [(300, 500), (784, 100)])
-def test_xavier_mistaken_bounds_are_far_from_the_right_one(d_in, d_out):
-    a = np.sqrt(6 / (d_in + d_out))
-    for bound, _ in ch07._bound_mistakes(d_in, d_out):
-        assert abs(bound - a) > 0.05 * a
+@pytest.mark.parametrize("d_in, d_out", [(784, 100), (1000, 150)])
+@pytest.mark.parametrize("mistake", [m for m in WRONG_XAVIER if WRONG_XAVIER[m][1] == "bounds" and m != "normal"])
+def test_xavier_mistaken_bounds_get_their_own_hint_on_the_book_shapes(capsys, mistake, d_in, d_out):
+    solution, check, *fragments = WRONG_XAVIER[mistake]
+    out = assert_fails_with(capsys, lambda c: ch07.check_xavier_uniform(c, solution, d_in, d_out), *fragments)
+    assert "values must lie in [-a, a] and fill it" not in out   # not the generic hint
 
 
 def test_xavier_reference_has_the_variance_of_glorot_and_bengio():

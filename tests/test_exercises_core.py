@@ -268,6 +268,19 @@ def test_error_hint_names_the_error_and_the_line_that_raised_it():
     assert "return x @ np.ones(3)" in hint
 
 
+def test_error_hint_of_floating_point_trouble_names_the_students_line():
+    from nnbook.exercises import FloatingPointTrouble, error_hint, strict
+
+    def student(z):
+        return np.exp(z)
+
+    with pytest.raises(FloatingPointTrouble) as info:
+        strict(lambda: student(np.array([1000.0])))
+    hint = error_hint(info.value)
+    assert hint.startswith("your code raised FloatingPointError: overflow encountered in exp")
+    assert "return np.exp(z)" in hint
+
+
 def test_strict_turns_overflow_and_nan_into_floating_point_trouble_but_allows_underflow():
     from nnbook.exercises import FloatingPointTrouble, strict
 
@@ -320,3 +333,295 @@ def test_call_on_model_puts_back_parameters_the_student_changed(capsys):
     assert "changed the model's parameters" in out
     assert "Loop over the layers with `for layer in model:`" in out
     assert c.failed == ["changes weights", "not iterable"]
+
+
+# -- recording a verdict -----------------------------------------------------------------------
+
+def test_succeed_fail_and_record_print_the_verdict_and_return_it(capsys):
+    c = Checks("t")
+    assert c.succeed("right") is True
+    assert c.fail("wrong", "look at the sign") is False
+    assert c.record("no problem", None) is True
+    assert c.record("a problem", "the bias is missing") is False
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["PASS  right", "FAIL  wrong", "      hint: look at the sign", "PASS  no problem",
+                                "FAIL  a problem", "      hint: the bias is missing"]
+    assert c.passed == ["right", "no problem"] and c.failed == ["wrong", "a problem"]
+
+
+def test_a_recorded_failure_fails_the_block(capsys):
+    with pytest.raises(AssertionError, match="1 of 2 checks failed: wrong"):
+        with checks("t") as c:
+            c.succeed("right")
+            c.record("wrong", "hint")
+
+
+# -- catalogued mistakes -----------------------------------------------------------------------
+
+MEAN_MISTAKES = [(np.array([-2.0]), "the sign is flipped."), (np.array([4.0]), "that is the sum, not the mean.")]
+
+
+def test_array_passes_whatever_the_catalogue(capsys):
+    assert Checks("t").array("mean", [2.0], [2.0], mistakes=MEAN_MISTAKES)
+    assert capsys.readouterr().out == "PASS  mean\n"
+
+
+def test_array_names_the_first_catalogued_mistake_the_answer_matches(capsys):
+    c = Checks("t")
+    assert not c.array("sum", [4.0], [2.0], mistakes=MEAN_MISTAKES)
+    assert not c.array("negated", [-2.0], [2.0], mistakes=MEAN_MISTAKES + [(np.array([-2.0]), "never reached")])
+    assert not c.array("unlisted", [3.0], [2.0], mistakes=MEAN_MISTAKES)
+    out = capsys.readouterr().out
+    assert "FAIL  sum\n      hint: that is the sum, not the mean." in out
+    assert "FAIL  negated\n      hint: the sign is flipped." in out and "never reached" not in out
+    assert "FAIL  unlisted\n      hint: off by a constant factor of 1.5." in out   # diagnose, as without a catalogue
+
+
+def test_array_consults_its_own_hint_before_the_catalogue_and_the_catalogue_only_on_failure(capsys):
+    calls = []
+
+    def catalogue():
+        calls.append(1)
+        return MEAN_MISTAKES
+
+    c = Checks("t")
+    c.array("right", [2.0], [2.0], mistakes=catalogue)
+    assert calls == []
+    c.array("shape first", [4.0, 4.0], [2.0], mistakes=catalogue, hint=lambda a, e: "one number" if a.size > 1 else None)
+    c.array("no opinion", [4.0], [2.0], mistakes=catalogue, hint=lambda a, e: "one number" if a.size > 1 else None)
+    out = capsys.readouterr().out
+    assert "FAIL  shape first\n      hint: one number" in out
+    assert "FAIL  no opinion\n      hint: that is the sum, not the mean." in out
+    assert calls == [1]
+
+
+def test_array_matches_mistakes_to_their_own_tolerance(capsys):
+    c = Checks("t")
+    c.array("loose", [4.001], [2.0], mistakes=MEAN_MISTAKES, mistake_tol=(1e-2, 0.0))
+    c.array("strict", [4.001], [2.0], mistakes=MEAN_MISTAKES)
+    loose, strict = capsys.readouterr().out.split("FAIL  strict")
+    assert "FAIL  loose\n      hint: that is the sum, not the mean." in loose
+    assert "that is the sum" not in strict and "off by a constant factor of 2.0005" in strict
+
+
+def test_scalar_takes_a_catalogue_too(capsys):
+    c = Checks("t")
+    assert c.scalar("right", 2.0, 2.0, mistakes=[(4.0, "a sum")])
+    assert not c.scalar("sum", np.array([[4.0]]), 2.0, mistakes=[(4.0, "a sum")])
+    assert "FAIL  sum\n      hint: a sum" in capsys.readouterr().out
+
+
+def test_first_mistake_skips_what_cannot_match():
+    from nnbook.exercises import first_mistake
+
+    actual, expected = np.array([1.0, 2.0]), np.array([0.5, 1.0])
+    catalogue = [
+        ("not numbers", "a string"),
+        (np.array([1.0, 2.0, 3.0]), "another shape"),
+        (np.array([0.5, 1.0]), "the expected answer itself"),
+        (np.array([np.nan, 2.0]), "a nan"),
+        (np.array([1.0, 2.0]), "doubled"),
+    ]
+    assert first_mistake(actual, expected, catalogue) == "doubled"
+    assert first_mistake(actual, expected, catalogue[:4]) is None
+    assert first_mistake(actual, expected, None) is None
+    # a mistake that makes no difference on this input is never named, even for an answer next to it
+    assert first_mistake(expected * (1 + 1e-7), expected, [(expected.copy(), "no effect here")]) is None
+    assert first_mistake(actual, expected, lambda: [(np.log(np.zeros(2)), "silenced -inf"), (2 * expected, "doubled")]) == "doubled"
+
+
+# -- steps: the student's exception becomes a failed check ----------------------------------------
+
+def test_step_that_runs_through_records_only_its_checks(capsys):
+    c = Checks("t")
+    with c.step("double") as run:
+        out = run(lambda x: 2 * x, np.array([1.0]))
+        c.array("double", out, [2.0])
+    assert run.ok and c.passed == ["double"] and c.failed == []
+    assert capsys.readouterr().out == "PASS  double\n"
+
+
+def test_step_turns_an_exception_into_a_failed_check_with_the_line_that_raised(capsys):
+    def student(x):
+        return x @ np.ones(3)
+
+    c = Checks("t")
+    with c.step("product") as run:
+        c.array("product", run(student, np.ones(2)), [1.0])
+        c.succeed("never reached")
+    assert not run.ok and c.failed == ["product"] and c.passed == []
+    out = capsys.readouterr().out
+    assert "FAIL  product\n      hint: your code raised ValueError: " in out and "return x @ np.ones(3)" in out
+
+
+def test_step_hint_names_a_known_error_and_defers_on_others(capsys):
+    def hint(exc):
+        return "the key is missing" if isinstance(exc, KeyError) else None
+
+    c = Checks("t")
+    with c.step("known", hint=hint) as run:
+        run(lambda: {}["w"])
+    with c.step("other", hint=hint) as run:
+        run(lambda: [][1])
+    out = capsys.readouterr().out
+    assert "FAIL  known\n      hint: the key is missing" in out
+    assert "FAIL  other\n      hint: your code raised IndexError" in out
+
+
+def test_step_names_an_overflow_with_its_trouble_hint(capsys):
+    c = Checks("t")
+    with c.step("text", trouble="subtract the maximum first") as run:
+        run(np.exp, np.array([1000.0]))
+    with c.step("function", trouble=lambda exc: f"trouble: {exc}") as run:
+        run(np.exp, np.array([1000.0]))
+    with c.step("not strict", strict=False, trouble="never shown") as run:
+        with np.errstate(over="ignore"):
+            big = run(np.exp, np.array([1000.0]))
+        c.finite("not strict", big)
+    out = capsys.readouterr().out
+    assert "FAIL  text\n      hint: subtract the maximum first" in out
+    assert "FAIL  function\n      hint: trouble: overflow encountered in exp" in out
+    assert "FAIL  not strict\n      hint: inf or nan in the answer" in out and "never shown" not in out
+    assert np.geterr()["over"] != "raise"   # NumPy's settings are back as they were
+
+
+def test_step_with_several_names_fails_each_of_them(capsys):
+    c = Checks("t")
+    with c.step("dX", "dW", "db") as run:
+        run(lambda: 1 / 0)
+    assert not run.ok and c.failed == ["dX", "dW", "db"]
+    assert capsys.readouterr().out.count("your code raised ZeroDivisionError: division by zero (line ") == 3
+
+
+def test_step_ok_counts_the_failures_of_the_checks_inside(capsys):
+    c = Checks("t")
+    c.fail("before", "an earlier failure does not count")
+    with c.step("inside") as run:
+        c.array("inside", [1.0], [2.0])
+    assert not run.ok
+    with c.step("after") as later:
+        c.array("after", [2.0], [2.0])
+    assert later.ok
+
+
+# -- gradient checks ---------------------------------------------------------------------------------
+
+def test_gradient_check_passes_a_right_gradient_of_the_students_own_function(capsys):
+    x, w = np.array([1.0, -2.0]), np.array([[0.5], [3.0]])
+    c = Checks("t")
+    assert c.gradient_check("sum(x^2) + sum(x @ w)", lambda: np.sum(x**2) + np.sum(x @ w),
+                            {"x": (x, 2 * x + w.ravel()), "w": (w, np.repeat(x[:, None], 1, axis=1))})
+    assert capsys.readouterr().out == "PASS  sum(x^2) + sum(x @ w)\n"
+    np.testing.assert_array_equal(x, [1.0, -2.0])   # the points are put back
+
+
+def test_gradient_check_lists_the_gradients_that_disagree_with_their_errors(capsys):
+    x, w = np.array([1.0, -2.0]), np.array([0.5, 3.0])
+    c = Checks("t")
+    assert not c.gradient_check("half of it", lambda: np.sum(x**2 * w), {"x": (x, 2 * x * w), "w": (w, 0.5 * x**2)},
+                                f_name="sum(x^2 w)")
+    out = capsys.readouterr().out
+    assert "FAIL  half of it" in out and "of sum(x^2 w) disagree for: w (relative error 3.3e-01)." in out
+    assert "x (relative" not in out
+
+
+def test_gradient_check_hint_sees_the_students_and_the_numeric_gradient(capsys):
+    x = np.array([1.0, 2.0])
+    seen = {}
+
+    def hint(bad):
+        seen.update(bad)
+        return "differentiate again"
+
+    c = Checks("t")
+    assert not c.gradient_check("wrong", lambda: np.sum(x**3), {"x": (x, 2 * x)}, hint=hint)
+    assert "FAIL  wrong\n      hint: differentiate again" in capsys.readouterr().out
+    np.testing.assert_array_equal(seen["x"][0], [2.0, 4.0])
+    np.testing.assert_allclose(seen["x"][1], 3 * x**2, rtol=1e-8)
+
+
+def test_gradient_check_of_a_wrong_shape_or_a_failing_function_fails(capsys):
+    x = np.array([1.0, 2.0])
+
+    def overflows():
+        return float(np.sum(np.exp(1000 * x)))
+
+    c = Checks("t")
+    assert not c.gradient_check("shape", lambda: np.sum(x**2), {"x": (x, np.ones(3))})
+    assert not c.gradient_check("overflow", overflows, {"x": (x, x)}, trouble="exp overflows")
+    assert not c.gradient_check("no gradient", lambda: np.sum(x), {"x": (x, None)})
+    out = capsys.readouterr().out
+    assert "FAIL  shape" in out and "x (relative error 1.0e+00)" in out
+    assert "FAIL  overflow\n      hint: exp overflows" in out
+    assert "FAIL  no gradient\n      hint: your code raised TypeError: got None" in out
+    assert c.failed == ["shape", "overflow", "no gradient"]
+
+
+class _Scale:
+    """A module z -> w * z with a student's backward (``factor`` scales the input gradient)."""
+
+    def __init__(self, factor=1.0):
+        import nnbook as nb
+
+        self.w = nb.Parameter(np.array([2.0, -1.0]))
+        self.factor = factor
+
+    def forward(self, z):
+        self.z = z
+        return self.w.value * z
+
+    def backward(self, g):
+        self.w.grad += (g * self.z).sum(axis=0)
+        return self.factor * g * self.w.value
+
+
+def test_backward_check_passes_a_module_whose_backward_matches_its_forward(capsys):
+    z, g = np.array([[1.0, 2.0], [-0.5, 3.0]]), np.array([[0.3, -1.0], [2.0, 0.5]])
+    assert Checks("t").backward_check("scale", _Scale, z, g, params=("w",))
+    assert capsys.readouterr().out == "PASS  scale\n"
+
+
+def test_backward_check_names_the_gradient_that_disagrees(capsys):
+    z, g = np.array([[1.0, 2.0], [-0.5, 3.0]]), np.array([[0.3, -1.0], [2.0, 0.5]])
+    c = Checks("t")
+    assert not c.backward_check("halved", lambda: _Scale(0.5), z, g, params=("w",))
+    assert not c.backward_check("raises", lambda: _Scale(None), z, g)
+    out = capsys.readouterr().out
+    assert "FAIL  halved" in out and "sum(grad_out * forward(X)) disagree for: input (relative error 3.3e-01)." in out
+    assert "w (relative" not in out
+    assert "FAIL  raises\n      hint: your code raised TypeError" in out
+
+
+# -- the chapters' checkers ----------------------------------------------------------------------------
+
+def _chapter_modules():
+    from pathlib import Path
+
+    import nnbook.exercises as E
+
+    return sorted(Path(E.__file__).parent.glob("ch[0-9][0-9].py"))
+
+
+@pytest.mark.parametrize("path", _chapter_modules(), ids=lambda p: p.stem)
+def test_chapter_checkers_use_only_the_public_api_and_stay_small(path):
+    import ast
+
+    source = path.read_text()
+    tree = ast.parse(source)
+    assert len(source.splitlines()) < 300, f"{path.name} has {len(source.splitlines())} lines"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            assert node.end_lineno - node.lineno < 80, f"{path.name}: {node.name} has {node.end_lineno - node.lineno + 1} lines"
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            raise AssertionError(f"{path.name}:{node.lineno}: {ast.unparse(node)} is private")
+        if isinstance(node, ast.ImportFrom) and node.level > 0:   # from . import ..., from .key.chNN import ...
+            assert all(not a.name.startswith("_") for a in node.names), f"{path.name}:{node.lineno} imports a private name"
+
+
+def test_the_examples_in_the_docstrings_run():
+    import doctest
+
+    import nnbook.exercises as E
+
+    result = doctest.testmod(E)
+    assert result.failed == 0 and result.attempted >= 10

@@ -14,23 +14,43 @@ doubling: all 1 checks passed.
 
 Comparisons convert the student's answer to a float array and check its
 shape first, so an object whose ``__eq__`` always returns ``True`` cannot pass.
-Per-chapter checkers live in the submodules (``nnbook.exercises.ch01`` ...).
+A chapter's checker (``nnbook.exercises.ch01`` ...) is built on this public
+API only: :meth:`Checks.succeed`, :meth:`Checks.fail` and :meth:`Checks.record`
+record a verdict; :meth:`Checks.array` compares numbers and, given
+``mistakes=[(wrong_answer, hint), ...]``, names the first catalogued mistake the
+answer matches; :meth:`Checks.step` turns an exception in the student's code
+into a failed check; :meth:`Checks.gradient_check` compares the student's
+gradient with central differences of the student's own function. Each
+chapter's reference solutions and catalogue of usual mistakes are its answer
+key, :mod:`nnbook.exercises.key` (``key.ch01`` ...).
+
+>>> c = Checks("a catalogued mistake")
+>>> c.array("mean of [1, 3]", lambda: np.sum([1.0, 3.0]), 2.0,
+...         mistakes=[(-2.0, "the sign is flipped."), (4.0, "that is the sum; divide by the number of entries.")])
+FAIL  mean of [1, 3]
+      hint: that is the sum; divide by the number of entries.
+False
 """
 
 from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
+from ..gradcheck import numerical_gradient, relative_error
+
 __all__ = [
-    "Checks", "checks", "diagnose", "answer_hash",
+    "Checks", "Step", "checks", "diagnose", "first_mistake", "answer_hash",
     "as_numbers", "close", "error_hint", "strict", "FloatingPointTrouble",
 ]
+
+#: a catalogue of the usual wrong answers: ``(wrong_answer, hint)`` pairs, or a function returning them
+Mistakes = Union[Sequence[tuple[Any, str]], Callable[[], Sequence[tuple[Any, str]]], None]
 
 
 def _value(x: Any) -> Any:
@@ -70,7 +90,10 @@ def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
 
 
 def error_hint(exc: BaseException) -> str:
-    """``"your code raised ValueError: ... (line 3: ...)"``: the error and the line that raised it."""
+    """``"your code raised ValueError: ... (line 3: ...)"``: the error and the line that raised it
+    (for :class:`FloatingPointTrouble`, the floating-point error behind it and the student's line)."""
+    if isinstance(exc, FloatingPointTrouble) and exc.__cause__ is not None:
+        return error_hint(exc.__cause__)
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:
@@ -127,6 +150,32 @@ def diagnose(actual: np.ndarray, expected: np.ndarray) -> str:
     return f"{int(wrong.sum())} of {actual.size} entries differ; the first at index {first}: got {actual[first]:.6g}, expected {expected[first]:.6g}."
 
 
+def first_mistake(actual: np.ndarray, expected: np.ndarray, mistakes: Mistakes, *,
+                  rtol: float = 1e-6, atol: float = 1e-9) -> str | None:
+    """The hint of the first catalogued mistake that ``actual`` matches, or ``None``.
+
+    ``mistakes`` holds ``(wrong_answer, hint)`` pairs (or is a function that
+    returns them, called only now, with NumPy's floating-point warnings
+    silenced). A wrong answer matches when it has the shape of ``actual`` and
+    agrees with it to ``rtol`` and ``atol``; one that cannot be read as
+    numbers, or that equals ``expected`` (on this input the mistake makes no
+    difference), is skipped.
+
+    >>> first_mistake(np.array(4.0), np.array(2.0), [(-2.0, "the sign"), (4.0, "a sum, not a mean")])
+    'a sum, not a mean'
+    """
+    with np.errstate(all="ignore"):
+        catalogue = mistakes() if callable(mistakes) else (mistakes or ())
+        for wrong, text in catalogue:
+            try:
+                w = np.asarray(wrong, dtype=np.float64)
+            except (TypeError, ValueError):
+                continue
+            if close(actual, w, rtol, atol) and not close(w, expected, rtol, atol):
+                return text
+    return None
+
+
 def answer_hash(answer: Any) -> str:
     """A short fingerprint of a normalized answer (used to check an answer without revealing it)."""
     if isinstance(answer, str):
@@ -138,6 +187,32 @@ def answer_hash(answer: Any) -> str:
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
 
 
+class Step:
+    """A step of a checker, opened by :meth:`Checks.step`.
+
+    Calling it runs the student's code: ``step(fn, *args)`` is ``fn(*args)``,
+    with NumPy's overflow, division and invalid-operation warnings turned into
+    :class:`FloatingPointTrouble` (see :func:`strict`) unless the step was
+    opened with ``strict=False``. ``ok`` says whether every check recorded
+    since the step began passed, its own failure included.
+    """
+
+    def __init__(self, checks: Checks, name: str, strict: bool) -> None:
+        self.name = name
+        self._checks = checks
+        self._strict = strict
+        self._failed_before = len(checks.failed)
+
+    def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._strict:
+            return strict(lambda: fn(*args, **kwargs))
+        return fn(*args, **kwargs)
+
+    @property
+    def ok(self) -> bool:
+        return len(self._checks.failed) == self._failed_before
+
+
 class Checks:
     """A list of named checks with a printed report; see :func:`checks`."""
 
@@ -146,33 +221,68 @@ class Checks:
         self.failed: list[str] = []
         self.passed: list[str] = []
 
-    # -- recording -------------------------------------------------------------
-    def _pass(self, name: str) -> bool:
+    # -- recording a verdict -------------------------------------------------------
+    def succeed(self, name: str) -> bool:
+        """Record that the check ``name`` passed (prints ``PASS  name``); returns ``True``."""
         self.passed.append(name)
         print(f"PASS  {name}")
         return True
 
-    def _fail(self, name: str, hint: str) -> bool:
+    def fail(self, name: str, hint: str) -> bool:
+        """Record that the check ``name`` failed, with the hint for the student; returns ``False``."""
         self.failed.append(name)
         print(f"FAIL  {name}\n      hint: {hint}")
         return False
 
-    def _get(self, name: str, thunk: Any) -> tuple[bool, Any]:
+    def record(self, name: str, problem: str | None) -> bool:
+        """A pass when ``problem`` is ``None``, else a failure whose hint is ``problem``."""
+        return self.succeed(name) if problem is None else self.fail(name, problem)
+
+    # -- running the student's code ------------------------------------------------
+    @contextmanager
+    def step(
+        self,
+        name: str,
+        *more: str,
+        hint: Callable[[BaseException], str | None] | None = None,
+        trouble: str | Callable[[BaseException], str] | None = None,
+        strict: bool = True,
+    ) -> Iterator[Step]:
+        """A block of a checker that runs the student's code: an exception raised in it
+        ends the block and becomes a failed check ``name`` (and one for each of the names ``more``).
+
+        The hint is ``trouble`` (a text, or a function of the exception) when the
+        code overflowed or made a nan (:class:`FloatingPointTrouble`), else
+        ``hint(exc)`` when that gives one, else :func:`error_hint`. The block
+        records nothing when it runs through: the checks in it do.
+
+        >>> c = Checks("a step")
+        >>> with c.step("softmax of [1000, 0]", trouble="overflow in exp: subtract the maximum first.") as run:
+        ...     e = run(np.exp, np.array([1000.0, 0.0]))
+        ...     c.array("softmax of [1000, 0]", e / e.sum(), [1.0, 0.0])
+        FAIL  softmax of [1000, 0]
+              hint: overflow in exp: subtract the maximum first.
+        >>> run.ok
+        False
+        """
+        step = Step(self, name, strict)
         try:
-            return True, _value(thunk)
-        except Exception as exc:  # student code raised: the check fails, the others still run
-            self._fail(name, error_hint(exc))
-            return False, None
+            yield step
+        except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
+            if isinstance(exc, FloatingPointTrouble) and trouble is not None:
+                text = trouble(exc) if callable(trouble) else trouble
+            else:
+                text = (hint(exc) if hint is not None else None) or error_hint(exc)
+            for each in (name, *more):
+                self.fail(each, text)
 
     def call(self, name: str, thunk: Callable[[], Any], hint: Callable[[BaseException], str | None] | None = None) -> tuple[bool, Any]:
         """Run the student's code once: ``(True, result)``, or ``(False, None)`` after a failed check
         whose hint is ``hint(exc)`` (when it gives one) or :func:`error_hint`."""
-        try:
-            return True, thunk()
-        except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-            specific = hint(exc) if hint is not None else None
-            self._fail(name, specific or error_hint(exc))
-            return False, None
+        result = None
+        with self.step(name, hint=hint, strict=False) as step:
+            result = thunk()
+        return (True, result) if step.ok else (False, None)
 
     def call_on_model(self, name: str, fn: Callable[..., Any], model: Any, X: np.ndarray) -> tuple[bool, Any]:
         """Run ``fn(model, X)`` for a function that must only run forward passes: a failed check if it
@@ -188,19 +298,19 @@ class Checks:
         if ok and any(not np.array_equal(p.value, b) for p, b in zip(model.parameters(), before)):
             for p, b in zip(model.parameters(), before):
                 p.value[...] = b
-            self._fail(name, "your function changed the model's parameters; only run forward passes.")
+            self.fail(name, "your function changed the model's parameters; only run forward passes.")
             return False, None
         return ok, out
 
     def _numbers(self, name: str, thunk: Any, what: str = "numbers") -> np.ndarray | None:
         """The answer as a float array, or ``None`` after recording why the check failed."""
-        ok, value = self._get(name, thunk)
+        ok, value = self.call(name, lambda: _value(thunk))
         if not ok:
             return None
         try:
             return as_numbers(value)
         except (TypeError, ValueError) as exc:
-            self._fail(name, f"could not read the answer as {what}: {exc}")
+            self.fail(name, f"could not read the answer as {what}: {exc}")
             return None
 
     # -- checks -----------------------------------------------------------------
@@ -213,60 +323,153 @@ class Checks:
         rtol: float = 1e-6,
         atol: float = 1e-9,
         hint: str | Callable[[np.ndarray, np.ndarray], str | None] | None = None,
+        mistakes: Mistakes = None,
+        mistake_tol: tuple[float, float] = (1e-6, 1e-9),
     ) -> bool:
-        """``actual`` (a value or a thunk) equals ``expected`` as float arrays of the same shape."""
+        """``actual`` (a value or a thunk) equals ``expected`` as float arrays of the same shape.
+
+        When it does not, the hint is ``hint`` (a text, or ``hint(actual,
+        expected)`` when that gives one), else the hint of the first entry of
+        ``mistakes`` that the answer matches (:func:`first_mistake`, to the
+        tolerances ``mistake_tol``), else :func:`diagnose`.
+        """
         a = self._numbers(name, actual)
         if a is None:
             return False
         e = as_numbers(expected)
         if a.shape == e.shape and np.all(np.isfinite(a)) and np.allclose(a, e, rtol=rtol, atol=atol):
-            return self._pass(name)
+            return self.succeed(name)
         specific = hint(a, e) if callable(hint) else hint
-        return self._fail(name, specific or diagnose(a, e))
+        if specific is None and mistakes is not None:
+            specific = first_mistake(a, e, mistakes, rtol=mistake_tol[0], atol=mistake_tol[1])
+        return self.fail(name, specific or diagnose(a, e))
 
-    def scalar(self, name: str, actual: Any, expected: float, *, rtol: float = 1e-6, atol: float = 1e-9, hint: Any = None) -> bool:
+    def scalar(self, name: str, actual: Any, expected: float, *, rtol: float = 1e-6, atol: float = 1e-9,
+               hint: Any = None, mistakes: Mistakes = None, mistake_tol: tuple[float, float] = (1e-6, 1e-9)) -> bool:
         """A single number (a 0-d or one-element array is accepted)."""
         a = self._numbers(name, actual, "a number")
         if a is None:
             return False
         if a.size != 1:
-            return self._fail(name, f"expected one number, got an array of shape {a.shape}")
-        return self.array(name, lambda: a.reshape(()), np.float64(expected), rtol=rtol, atol=atol, hint=hint)
+            return self.fail(name, f"expected one number, got an array of shape {a.shape}")
+        return self.array(name, lambda: a.reshape(()), np.float64(expected), rtol=rtol, atol=atol, hint=hint,
+                          mistakes=mistakes, mistake_tol=mistake_tol)
 
     def true(self, name: str, condition: Any, hint: str) -> bool:
         """A condition (a value or a thunk) that must be exactly ``True``."""
-        ok, value = self._get(name, condition)
+        ok, value = self.call(name, lambda: _value(condition))
         if not ok:
             return False
-        if isinstance(value, (bool, np.bool_)) and bool(value):
-            return self._pass(name)
-        return self._fail(name, hint)
+        return self.record(name, None if isinstance(value, (bool, np.bool_)) and bool(value) else hint)
 
     def finite(self, name: str, actual: Any, hint: str = "inf or nan in the answer: an overflow? Use a numerically stable form.") -> bool:
         """Every entry is finite."""
         a = self._numbers(name, actual)
         if a is None:
             return False
-        return self._pass(name) if np.all(np.isfinite(a)) else self._fail(name, hint)
+        return self.record(name, None if np.all(np.isfinite(a)) else hint)
 
     def answer(self, name: str, actual: Any, fingerprint: str, hint: str = "not the right answer yet.") -> bool:
         """A conceptual answer (a string, number, or set of choices) checked against :func:`answer_hash`."""
-        ok, value = self._get(name, actual)
+        ok, value = self.call(name, lambda: _value(actual))
         if not ok:
             return False
         if value is None or value is Ellipsis:
-            return self._fail(name, "no answer given yet.")
-        return self._pass(name) if answer_hash(value) == fingerprint else self._fail(name, hint)
+            return self.fail(name, "no answer given yet.")
+        return self.record(name, None if answer_hash(value) == fingerprint else hint)
 
     def raises(self, name: str, thunk: Callable[[], Any], exception: type[BaseException], hint: str) -> bool:
         """Calling ``thunk`` raises ``exception``."""
         try:
             thunk()
         except exception:
-            return self._pass(name)
+            return self.succeed(name)
         except Exception as exc:
-            return self._fail(name, f"raised {type(exc).__name__}: {exc}; {hint}")
-        return self._fail(name, hint)
+            return self.fail(name, f"raised {type(exc).__name__}: {exc}; {hint}")
+        return self.fail(name, hint)
+
+    def gradient_check(
+        self,
+        name: str,
+        f: Callable[[], Any],
+        wrt: dict[str, tuple[np.ndarray, Any]],
+        *,
+        eps: float = 1e-6,
+        tol: float = 1e-6,
+        f_name: str = "f",
+        hint: Callable[[dict[str, tuple[np.ndarray, np.ndarray]]], str | None] | None = None,
+        trouble: str | Callable[[BaseException], str] | None = None,
+    ) -> bool:
+        r"""The student's gradients against central differences of the student's own scalar function.
+
+        ``f()`` returns a number computed from the arrays of ``wrt``, a mapping
+        ``label -> (x, grad)``: ``x`` a float64 array that ``f`` reads (it is
+        perturbed in place, one entry at a time, and restored), ``grad`` the
+        student's gradient of ``f`` with respect to ``x``. Each gradient passes
+        when it has the shape of ``x`` and its relative error
+        (:func:`nnbook.gradcheck.relative_error`) from
+        :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` is below
+        ``tol``. ``f`` runs as in a :meth:`step` (``trouble`` names an
+        overflow); on a disagreement the hint is ``hint(bad)``, with ``bad``
+        mapping the labels that disagree to ``(grad, numeric)``, or one that
+        lists them with their errors (``f_name`` says what ``f`` computes).
+
+        >>> x = np.array([1.0, 2.0])
+        >>> with checks("gradient") as c:
+        ...     _ = c.gradient_check("d/dx of sum(x^2)", lambda: np.sum(x**2), {"x": (x, 2 * x)})
+        PASS  d/dx of sum(x^2)
+        gradient: all 1 checks passed.
+        """
+        with self.step(name, trouble=trouble) as run:
+            bad: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            errors = {}
+            for label, (x, grad) in wrt.items():
+                analytic = as_numbers(grad)
+                numeric = numerical_gradient(lambda _: float(run(f)), x, eps)
+                errors[label] = relative_error(analytic, numeric) if analytic.shape == numeric.shape else 1.0
+                if not errors[label] < tol:
+                    bad[label] = (analytic, numeric)
+            if not bad:
+                return self.succeed(name)
+            listed = ", ".join(f"{k} (relative error {errors[k]:.1e})" for k in bad)
+            return self.fail(name, (hint(bad) if hint is not None else None) or (
+                f"backprop and central differences (f(p + eps) - f(p - eps)) / (2 eps) of {f_name} disagree "
+                f"for: {listed}. A correct backward agrees to about 1e-9."))
+        return False
+
+    def backward_check(
+        self,
+        name: str,
+        make: Callable[[], Any],
+        x: np.ndarray,
+        grad_out: np.ndarray,
+        *,
+        params: Sequence[str] = (),
+        tol: float = 1e-6,
+        hint: Callable[[dict[str, tuple[np.ndarray, np.ndarray]]], str | None] | None = None,
+        trouble: str | Callable[[BaseException], str] | None = None,
+    ) -> bool:
+        """A module's ``backward`` against central differences of its own ``forward``.
+
+        ``make()`` builds a fresh module. After ``forward(x)``, ``backward(grad_out)``
+        must return the gradient of ``sum(grad_out * forward(x))`` with respect to
+        ``x`` (label ``"input"``) and add those with respect to the parameters
+        named in ``params`` (attributes holding a :class:`~nnbook.Parameter`)
+        into their ``.grad``; :meth:`gradient_check` compares them with central
+        differences of a second module's ``forward``.
+        """
+        with self.step(name, trouble=trouble) as run:
+            module = make()
+            run(module.forward, x.copy())
+            dx = run(module.backward, grad_out.copy())
+            grads = {p: np.array(getattr(module, p).grad, dtype=np.float64) for p in params}
+            probe = make()
+        if not run.ok:
+            return False
+        xp = x.copy()
+        wrt = {"input": (xp, dx), **{p: (getattr(probe, p).value, grads[p]) for p in params}}
+        return self.gradient_check(name, lambda: np.sum(grad_out * as_numbers(probe.forward(xp.copy()))), wrt,
+                                   tol=tol, f_name="sum(grad_out * forward(X))", hint=hint, trouble=trouble)
 
     # -- summary -----------------------------------------------------------------
     def summary(self) -> str:

@@ -6,6 +6,7 @@ the likely mistake: it compares the answer with a catalogue of the usual wrong
 answers (a sum where a mean was meant, a flipped sign, a missing bias, an
 overflowing exponential, ...) before falling back to
 :func:`nnbook.exercises.diagnose`.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch01`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch01
@@ -20,7 +21,6 @@ sigmoid: all 1 checks passed.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import functional as F
 from . import Checks, FloatingPointTrouble, close, diagnose, strict
+from .key.ch01 import at_least_table, gradient_mistakes, logistic_gradient, reference_sigmoid
 
 __all__ = [
     "check_sigmoid", "check_logistic_gradient", "check_at_least",
@@ -48,27 +49,22 @@ def _label(z: np.ndarray) -> str:
     return f"an array of shape {z.shape} with values in [{z.min():g}, {z.max():g}]"
 
 
-def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6, atol: float = 1e-12) -> bool:
-    return close(a, b, rtol=rtol, atol=atol)
-
-
 # -- Exercise: a numerically stable sigmoid ------------------------------------------
 
-def _strict(fn: Callable[[np.ndarray], Any], z: np.ndarray) -> np.ndarray:
-    """Call ``fn`` with overflow and invalid operations turned into errors."""
-    return np.asarray(strict(lambda: fn(z.copy())), dtype=np.float64)
+def _overflows(fn: Callable[[np.ndarray], Any], v: float) -> bool:
+    """Whether ``fn`` overflows (or makes a nan) on the one input ``v``."""
+    try:
+        strict(lambda: fn(np.array([v])))
+    except FloatingPointTrouble:
+        return True
+    except Exception:  # noqa: BLE001 - other errors are reported elsewhere
+        pass
+    return False
 
 
 def _overflow_hint(sigmoid: Callable[[np.ndarray], Any], z: np.ndarray) -> str:
     """Name the inputs where ``sigmoid`` overflows and the fix."""
-    bad = []
-    for v in z.ravel():
-        try:
-            _strict(sigmoid, np.array([v]))
-        except FloatingPointTrouble:
-            bad.append(float(v))
-        except Exception:  # noqa: BLE001 - other errors are reported elsewhere
-            pass
+    bad = [float(v) for v in z.ravel() if _overflows(sigmoid, float(v))]
     neg = [v for v in bad if v < 0]
     pos = [v for v in bad if v >= 0]
     parts = []
@@ -92,6 +88,32 @@ def _overflow_hint(sigmoid: Callable[[np.ndarray], Any], z: np.ndarray) -> str:
     )
 
 
+def _sigmoid_hint(z: np.ndarray, a: np.ndarray, e: np.ndarray) -> str | None:
+    if a.shape != e.shape:
+        return diagnose(a, e) + " (sigmoid must return an array of the same shape as z)"
+    finite = np.isfinite(a)
+    if not finite.all():
+        where = z[~finite]
+        if np.any(where >= 0):
+            return (
+                f"inf or nan at z = {where.max():g}: for large positive z, e^z overflows and "
+                "e^z / (1 + e^z) is inf/inf. Use 1 / (1 + e^(-z)) for z >= 0."
+            )
+        return (
+            f"inf or nan at z = {where.min():g}: for large negative z, e^(-z) overflows. "
+            "Use e^z / (1 + e^z) for z < 0."
+        )
+    bad = ~np.isclose(a, e, rtol=1e-9, atol=1e-300)
+    if np.all(z[bad] < 0) and np.all(np.abs(a[bad] - e[bad]) < 1e-12) and not close(a, 1 - e, 1e-6, 1e-12):
+        v = float(z[bad].max())
+        return (
+            f"inaccurate for negative z: at z = {v:g} you return {a[bad][np.argmax(z[bad])]:.10g}, but "
+            f"sigma({v:g}) = {float(reference_sigmoid(np.array(v))):.10g}. Computing 1 - sigma(-z) subtracts two "
+            "nearly equal numbers and loses most digits (cancellation); use e^z / (1 + e^z) for z < 0."
+        )
+    return None
+
+
 def check_sigmoid(c: Checks, sigmoid: Callable[[np.ndarray], Any], z: Any, *, name: str | None = None) -> bool:
     """Check a student's ``sigmoid(z)`` on the array ``z``.
 
@@ -103,135 +125,54 @@ def check_sigmoid(c: Checks, sigmoid: Callable[[np.ndarray], Any], z: Any, *, na
     """
     z = np.array(z, dtype=np.float64)
     name = name or f"sigmoid on {_label(z)}"
-    expected = F.sigmoid(z)
-    trouble: dict[str, str] = {}
-
-    def run() -> np.ndarray:
-        try:
-            return _strict(sigmoid, z)
-        except FloatingPointTrouble:
-            trouble["hint"] = _overflow_hint(sigmoid, z)
-            return np.full(z.shape, np.nan)
-
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
-        if "hint" in trouble:
-            return trouble["hint"]
-        if a.shape != e.shape:
-            return diagnose(a, e) + " (sigmoid must return an array of the same shape as z)"
-        finite = np.isfinite(a)
-        if not finite.all():
-            where = z[~finite]
-            if np.any(where >= 0):
-                return (
-                    f"inf or nan at z = {where.max():g}: for large positive z, e^z overflows and "
-                    "e^z / (1 + e^z) is inf/inf. Use 1 / (1 + e^(-z)) for z >= 0."
-                )
-            return (
-                f"inf or nan at z = {where.min():g}: for large negative z, e^(-z) overflows. "
-                "Use e^z / (1 + e^z) for z < 0."
-            )
-        if _close(a, 1 - e, rtol=1e-6, atol=1e-12):
-            return "you computed sigma(-z) = 1 - sigma(z): the exponent of sigma(z) = 1 / (1 + e^(-z)) is -z."
-        bad = ~np.isclose(a, e, rtol=1e-9, atol=1e-300)
-        if np.all(z[bad] < 0) and np.all(np.abs(a[bad] - e[bad]) < 1e-12):
-            v = float(z[bad].max())
-            return (
-                f"inaccurate for negative z: at z = {v:g} you return {a[bad][np.argmax(z[bad])]:.10g}, but "
-                f"sigma({v:g}) = {float(F.sigmoid(np.array(v))):.10g}. Computing 1 - sigma(-z) subtracts two "
-                "nearly equal numbers and loses most digits (cancellation); use e^z / (1 + e^z) for z < 0."
-            )
-        return diagnose(a, e)
-
-    return c.array(name, run, expected, rtol=1e-9, atol=1e-300, hint=hint)
+    expected = reference_sigmoid(z)
+    flipped = "you computed sigma(-z) = 1 - sigma(z): the exponent of sigma(z) = 1 / (1 + e^(-z)) is -z."
+    with c.step(name, trouble=lambda exc: _overflow_hint(sigmoid, z)) as run:
+        out = np.asarray(run(sigmoid, z.copy()), dtype=np.float64)
+        c.array(name, out, expected, rtol=1e-9, atol=1e-300, hint=lambda a, e: _sigmoid_hint(z, a, e),
+                mistakes=[(1 - expected, flipped)], mistake_tol=(1e-6, 1e-12))
+    return run.ok
 
 
 # -- Exercise: the gradient of logistic regression -----------------------------------
 
-def logistic_gradient(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r"""The reference gradient of the mean cross-entropy of logistic regression.
-
-    With :math:`z = Xw + b` and :math:`p = \sigma(z)`,
-
-    .. math::
-        \nabla_w L = \tfrac1n X^\top (p - y), \qquad \nabla_b L = \tfrac1n \textstyle\sum_i (p_i - y_i).
-
-    Shapes: ``X (n, d)``, ``y (n, 1)``, ``w (d, 1)``, ``b (1,)``; returns
-    ``(d, 1)`` and ``(1,)``, the shapes of ``w`` and ``b``.
-    """
-    X, y, w, b = (np.asarray(v, dtype=np.float64) for v in (X, y, w, b))
-    n = X.shape[0]
-    r = F.sigmoid(X @ w + b) - y
-    return X.T @ r / n, r.sum(axis=0) / n
-
-
-def _gradient_mistakes(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """(grad_w, grad_b, hint) of the usual wrong answers."""
-    n = X.shape[0]
-    z = X @ w + b
-    p = F.sigmoid(z)
-    gw, gb = logistic_gradient(X, y, w, b)
-    p0 = F.sigmoid(X @ w)
-    dsig = p * (1 - p)
-    return [
-        (n * gw, n * gb,
-         f"off by a factor n = {n}: you summed over the examples, but the loss is the mean "
-         "cross-entropy, so divide the sums by n."),
-        (gw / n, gb / n,
-         f"off by a factor 1/n = 1/{n}: you divided by the number of examples twice (a mean of X * (p - y) "
-         "that is then divided by n again?)."),
-        (-gw, -gb,
-         "the sign is flipped: (y - sigma(z)) x is the gradient of the log-likelihood, which gradient "
-         "ascent climbs; the loss is the negative log-likelihood, so its gradient is (sigma(z) - y) x."),
-        (X.T @ (p0 - y) / n, (p0 - y).sum(axis=0) / n,
-         "the bias is missing from the pre-activation: z = X @ w + b, and sigma(z) needs the b too."),
-        (X.T @ ((p - y) * dsig) / n, ((p - y) * dsig).sum(axis=0) / n,
-         "you multiplied by sigma'(z) = sigma(z) (1 - sigma(z)). That is the chain rule for the squared "
-         "error of sigma(z); for the cross-entropy the factor cancels and dL/dz_i = (sigma(z_i) - y_i)/n."),
-        (2 * X.T @ ((p - y) * dsig) / n, 2 * ((p - y) * dsig).sum(axis=0) / n,
-         "this is the gradient of the mean squared error (sigma(z) - y)^2, not of the cross-entropy: "
-         "for the cross-entropy dL/dz_i = (sigma(z_i) - y_i)/n, with no sigma'(z) factor."),
-        (X.T @ (z - y) / n, (z - y).sum(axis=0) / n,
-         "you used the pre-activation z where the prediction sigma(z) belongs: that is the gradient of "
-         "linear regression (up to a factor 2), not of logistic regression."),
-    ]
-
-
-def _gradient_hint(X: np.ndarray, which: str, mistakes: list[tuple[np.ndarray, np.ndarray, str]]) -> Callable[[np.ndarray, np.ndarray], str]:
+def _grad_w_hint(X: np.ndarray) -> Callable[[np.ndarray, np.ndarray], str | None]:
     n, d = X.shape
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
-        if which == "w" and a.shape != e.shape:
-            if a.shape == (1, d) and (n != 1):
-                return (
-                    f"shape {a.shape} is the transpose of w's {e.shape}: (p - y).T @ X is a row; "
-                    "the gradient must have the shape of w, so use X.T @ (p - y)."
-                )
-            if a.shape == (d, n) and n > 1:
-                return (
-                    f"shape {a.shape}: p - y must have shape (n, 1) = ({n}, 1). A flat p of shape (n,) minus "
-                    "y of shape (n, 1) broadcasts to an (n, n) matrix; keep both as columns."
-                )
-            if a.shape in ((n, d), (n, 1)) and n != d:
-                return (
-                    f"shape {a.shape}: one row per example. Average over the examples: X.T @ (p - y) / n "
-                    "is the mean of the per-example gradients (sigma(z_i) - y_i) x_i."
-                )
-            if a.shape == (d,):
-                return f"shape {a.shape} is flat: return the gradient in the shape of w, {e.shape}, so that w -= lr * grad_w works."
-            return diagnose(a, e) + f" (grad_w must have the shape of w, {e.shape})"
-        if which == "b" and a.shape != e.shape:
-            return f"grad_b must hold one number (the shape of b is {e.shape}), got shape {a.shape}: sum or average over the examples."
-        if which == "b" and not np.any(a) and np.any(e):
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
+        if a.shape == e.shape:
+            return None
+        if a.shape == (1, d) and (n != 1):
             return (
-                "the bias gradient is zero: the bias is the weight of a constant input 1, so its gradient "
-                "is the mean of sigma(z_i) - y_i."
+                f"shape {a.shape} is the transpose of w's {e.shape}: (p - y).T @ X is a row; "
+                "the gradient must have the shape of w, so use X.T @ (p - y)."
             )
-        for mw, mb, text in mistakes:
-            if _close(a, mw if which == "w" else mb):
-                return text
-        return diagnose(a, e)
+        if a.shape == (d, n) and n > 1:
+            return (
+                f"shape {a.shape}: p - y must have shape (n, 1) = ({n}, 1). A flat p of shape (n,) minus "
+                "y of shape (n, 1) broadcasts to an (n, n) matrix; keep both as columns."
+            )
+        if a.shape in ((n, d), (n, 1)) and n != d:
+            return (
+                f"shape {a.shape}: one row per example. Average over the examples: X.T @ (p - y) / n "
+                "is the mean of the per-example gradients (sigma(z_i) - y_i) x_i."
+            )
+        if a.shape == (d,):
+            return f"shape {a.shape} is flat: return the gradient in the shape of w, {e.shape}, so that w -= lr * grad_w works."
+        return diagnose(a, e) + f" (grad_w must have the shape of w, {e.shape})"
 
     return hint
+
+
+def _grad_b_hint(a: np.ndarray, e: np.ndarray) -> str | None:
+    if a.shape != e.shape:
+        return f"grad_b must hold one number (the shape of b is {e.shape}), got shape {a.shape}: sum or average over the examples."
+    if not np.any(a) and np.any(e):
+        return (
+            "the bias gradient is zero: the bias is the weight of a constant input 1, so its gradient "
+            "is the mean of sigma(z_i) - y_i."
+        )
+    return None
 
 
 def check_logistic_gradient(
@@ -254,14 +195,13 @@ def check_logistic_gradient(
     X, y, w, b = (np.array(v, dtype=np.float64) for v in (X, y, w, b))
     name = name or f"gradient on n = {X.shape[0]} examples with d = {X.shape[1]} inputs"
     expected_w, expected_b = logistic_gradient(X, y, w, b)
-    mistakes = _gradient_mistakes(X, y, w, b)
+    mistakes = gradient_mistakes(X, y, w, b)
     ok, out = c.call(name, lambda: gradient(X.copy(), y.copy(), w.copy(), b.copy()))
     if not ok:
         return False
-    is_pair = isinstance(out, (tuple, list)) and len(out) == 2 and all(o is not None for o in out)
-    if not is_pair:
-        return c.true(
-            f"{name}: returns (grad_w, grad_b)", False,
+    if not (isinstance(out, (tuple, list)) and len(out) == 2 and all(o is not None for o in out)):
+        return c.fail(
+            f"{name}: returns (grad_w, grad_b)",
             f"return a pair: grad_w (shape of w, {w.shape}) and grad_b (shape of b, {b.shape}); got "
             f"{type(out).__name__}" + (" (the bias gradient is missing?)" if isinstance(out, np.ndarray) else ""),
         )
@@ -271,8 +211,11 @@ def check_logistic_gradient(
         a = np.asarray(gb)
         return a.reshape(b.shape) if a.size == 1 else a
 
-    ok_w = c.array(f"{name}: grad_w", lambda: gw, expected_w, hint=_gradient_hint(X, "w", mistakes))
-    ok_b = c.array(f"{name}: grad_b", grad_b, expected_b, hint=_gradient_hint(X, "b", mistakes))
+    tol = (1e-6, 1e-12)
+    ok_w = c.array(f"{name}: grad_w", lambda: gw, expected_w, hint=_grad_w_hint(X),
+                   mistakes=[(mw, text) for mw, _, text in mistakes], mistake_tol=tol)
+    ok_b = c.array(f"{name}: grad_b", grad_b, expected_b, hint=_grad_b_hint,
+                   mistakes=[(mb, text) for _, mb, text in mistakes], mistake_tol=tol)
     return ok_w and ok_b
 
 
@@ -282,10 +225,23 @@ def _ones(m: int) -> str:
     return f"{m} one" if m == 1 else f"{m} ones"
 
 
-def at_least_table(k: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """All ``2**n`` binary inputs ``(2**n, n)`` and whether at least ``k`` of them are 1 (0/1 floats)."""
-    X = np.array(list(itertools.product((0.0, 1.0), repeat=n)))
-    return X, (X.sum(axis=1) >= k).astype(np.float64)
+def _read_unit(out: Any, n: int) -> tuple[np.ndarray, float] | str:
+    """``(w, b)`` from the student's answer, or the hint that says why it cannot be read."""
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        return f"return a pair (w, b): w with one weight per input, shape ({n},), and a number b; got {type(out).__name__}."
+    try:
+        w = np.asarray(out[0], dtype=np.float64)
+        b = np.asarray(out[1], dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        return f"could not read w and b as numbers: {exc}"
+    if w.shape != (n,):
+        extra = " (one weight per input, as a flat array)" if w.size == n else ""
+        return f"w must have shape ({n},){extra}, got {w.shape}."
+    if b.size != 1:
+        return f"b must be one number, got shape {b.shape}."
+    if not (np.all(np.isfinite(w)) and np.isfinite(b).all()):
+        return "w and b must be finite numbers."
+    return w, float(b.reshape(()))
 
 
 def check_at_least(c: Checks, at_least: Callable[[int, int], Any], k: int, n: int, *, name: str | None = None) -> bool:
@@ -298,21 +254,11 @@ def check_at_least(c: Checks, at_least: Callable[[int, int], Any], k: int, n: in
     ok, out = c.call(name, lambda: at_least(k, n))
     if not ok:
         return False
-    if not (isinstance(out, (tuple, list)) and len(out) == 2):
-        return c.true(name, False, f"return a pair (w, b): w with one weight per input, shape ({n},), and a number b; got {type(out).__name__}.")
-    try:
-        w = np.asarray(out[0], dtype=np.float64)
-        b = np.asarray(out[1], dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        return c.true(name, False, f"could not read w and b as numbers: {exc}")
-    if w.shape != (n,):
-        extra = " (one weight per input, as a flat array)" if w.size == n else ""
-        return c.true(name, False, f"w must have shape ({n},){extra}, got {w.shape}.")
-    if b.size != 1:
-        return c.true(name, False, f"b must be one number, got shape {b.shape}.")
-    if not (np.all(np.isfinite(w)) and np.isfinite(b).all()):
-        return c.true(name, False, "w and b must be finite numbers.")
-    z = X @ w + float(b.reshape(()))
+    unit = _read_unit(out, n)
+    if isinstance(unit, str):
+        return c.fail(name, unit)
+    w, b = unit
+    z = X @ w + b
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
         wrong = a != e

@@ -5,6 +5,7 @@ block and returns whether they passed. A wrong answer is compared with the
 usual mistakes (XOR where XNOR was asked, a transposed weight, a missing bias,
 the wrong nonlinearity, ``np.max`` for ``np.maximum``, a threshold exactly on
 an integer, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch02`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch02
@@ -24,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import functional as F
 from ..activations import Step
 from ..layers import Linear
 from ..module import Module, Sequential
 from ..logic import binary_inputs
 from . import Checks, as_numbers, close, diagnose
+from .key.ch02 import forward_mistakes, parity, relu_network_output, two_layer_forward
 
 __all__ = [
     "XNOR", "relu_network_output", "check_xnor_weights", "two_layer_forward", "check_forward",
@@ -50,25 +51,11 @@ SEPARABLE_HINT = (
 )
 
 
-def _close(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> bool:
-    return close(a, b, rtol=1e-6, atol=atol)
-
-
 def _row(x: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:g}" for v in x) + ")"
 
 
 # -- Exercise: XNOR with ReLU units, weights set by hand --------------------------------
-
-def relu_network_output(X: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> np.ndarray:
-    r"""The output :math:`\max(0, XW_1 + b_1)\,W_2 + b_2` of a one-hidden-layer ReLU network.
-
-    Shapes: ``X (n, d)``, ``W1 (d, k)``, ``b1 (k,)``, ``W2 (k, m)``, ``b2 (m,)``;
-    returns ``(n, m)``.
-    """
-    X, W1, b1, W2, b2 = (np.asarray(v, dtype=np.float64) for v in (X, W1, b1, W2, b2))
-    return np.maximum(X @ W1 + b1, 0.0) @ W2 + b2
-
 
 def _shape_hint(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, hidden: int | None) -> str | None:
     """The first shape problem among the four arrays, as a hint (None if the shapes fit)."""
@@ -106,24 +93,22 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
     """
     tag = f"2-{hidden}-1" if hidden else "2-k-1"
     try:
-        arrays = [as_numbers(v) for v in (W1, b1, W2, b2)]
+        W1, b1, W2, b2 = (as_numbers(v) for v in (W1, b1, W2, b2))
     except (TypeError, ValueError) as exc:
-        return c.true(f"{tag} ReLU network: W1, b1, W2, b2 are arrays of numbers", False, f"could not read the weights as numbers: {exc}")
-    W1, b1, W2, b2 = arrays
-    problem = _shape_hint(W1, b1, W2, b2, hidden)
-    if not c.true(f"{tag} ReLU network: shapes of W1, b1, W2, b2", problem is None, problem or ""):
+        return c.fail(f"{tag} ReLU network: W1, b1, W2, b2 are arrays of numbers", f"could not read the weights as numbers: {exc}")
+    if not c.record(f"{tag} ReLU network: shapes of W1, b1, W2, b2", _shape_hint(W1, b1, W2, b2, hidden)):
         return False
     X = binary_inputs(2)
     out = relu_network_output(X, W1, b1, W2, b2)
     H = np.maximum(X @ W1 + b1, 0.0)
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        if _close(a, 1 - e):
+        if close(a, 1 - e, 1e-6, 1e-9):
             return (
                 "that is XOR, not XNOR. XNOR = 1 - XOR: negate W2 and add 1 to b2 "
                 "(the output layer is linear, so this flips the outputs exactly)."
             )
-        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and _close(relu_network_output(X, W1.T, b1, W2, b2), e):
+        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and close(relu_network_output(X, W1.T, b1, W2, b2), e, 1e-6, 1e-9):
             return "W1 is transposed: row i of W1 holds the weights of input i (Z = X @ W1 + b1)."
         dev = float(np.max(np.abs(a - e)))
         if dev < 1e-3:
@@ -150,37 +135,6 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
 
 # -- Exercise: the forward pass of a two-layer network in NumPy ------------------------
 
-def two_layer_forward(X: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> np.ndarray:
-    r"""The reference forward pass :math:`\hat Y = \max(0, XW_1 + b_1)\,W_2 + b_2` (same as :func:`relu_network_output`)."""
-    return relu_network_output(X, W1, b1, W2, b2)
-
-
-def _forward_mistakes(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """(wrong output, hint) of the usual wrong forward passes."""
-    Z = X @ W1 + b1
-    relu = np.maximum(Z, 0.0)
-    out = relu @ W2 + b2
-    mistakes = [
-        (np.maximum(X @ W1, 0.0) @ W2 + b2, "the hidden bias b1 is missing: H = relu(X @ W1 + b1)."),
-        (relu @ W2, "the output bias b2 is missing: Y = H @ W2 + b2."),
-        (np.maximum(X @ W1, 0.0) @ W2, "both biases are missing: Z = X @ W1 + b1 and Y = H @ W2 + b2."),
-        ((np.maximum(X @ W1, 0.0) + b1) @ W2 + b2, "b1 is added after the ReLU; it belongs inside: H = relu(X @ W1 + b1)."),
-        (Z @ W2 + b2, "there is no nonlinearity: without the ReLU the two layers collapse into one linear map. H = np.maximum(Z, 0)."),
-        (np.maximum(out, 0.0), "the ReLU is applied to the output too: the output unit is linear, Y = H @ W2 + b2."),
-        (F.sigmoid(Z) @ W2 + b2, "wrong nonlinearity: that is the sigmoid; the hidden units here are ReLUs, max(0, z)."),
-        (np.tanh(Z) @ W2 + b2, "wrong nonlinearity: that is tanh; the hidden units here are ReLUs, max(0, z)."),
-        (np.abs(Z) @ W2 + b2, "wrong nonlinearity: that is |z|; the ReLU is max(0, z)."),
-    ]
-    if Z.shape[0] > 0:
-        colmax = np.max(Z, axis=0)
-        mistakes.append((
-            np.broadcast_to(colmax @ W2 + b2, out.shape),
-            "np.max(Z, 0) is the largest entry of each column (a reduction over axis 0), not the ReLU; "
-            "the elementwise maximum is np.maximum(Z, 0).",
-        ))
-    return mistakes
-
-
 def _forward_error_hint(exc: BaseException, shapes: str) -> str | None:
     text = str(exc)
     if isinstance(exc, ValueError) and ("matmul" in text or "shapes" in text or "broadcast" in text):
@@ -191,17 +145,8 @@ def _forward_error_hint(exc: BaseException, shapes: str) -> str | None:
     return None
 
 
-def check_forward(
-    c: Checks,
-    forward: Callable[..., Any],
-    X: Any,
-    W1: Any,
-    b1: Any,
-    W2: Any,
-    b2: Any,
-    *,
-    name: str | None = None,
-) -> bool:
+def check_forward(c: Checks, forward: Callable[..., Any], X: Any, W1: Any, b1: Any, W2: Any, b2: Any, *,
+                  name: str | None = None) -> bool:
     """Check ``forward(X, W1, b1, W2, b2)`` against :func:`two_layer_forward` on one set of arrays.
 
     The student's function gets copies; the answer must have shape ``(n, m)``.
@@ -210,40 +155,31 @@ def check_forward(
     shapes = f"X {X.shape}, W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}"
     name = name or f"forward with {shapes}"
     expected = two_layer_forward(X, W1, b1, W2, b2)
-    mistakes = _forward_mistakes(X, W1, b1, W2, b2)
+    mistakes = forward_mistakes(X, W1, b1, W2, b2)
     ok, out = c.call(name, lambda: forward(X.copy(), W1.copy(), b1.copy(), W2.copy(), b2.copy()),
                      hint=lambda exc: _forward_error_hint(exc, shapes))
     if not ok:
         return False
     n, k = X.shape[0], W1.shape[1]
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
         if a.shape == (n, k) and a.shape != e.shape:
             return f"shape {a.shape} is the hidden layer H (n, k); return the output H @ W2 + b2, shape {e.shape}."
         if a.shape == e.shape[1:] or (a.ndim == 1 and a.size == e.shape[1]) and n > 1:
             colmax = np.max(X @ W1 + b1, axis=0) @ W2 + b2
-            if _close(a.reshape(-1), colmax.reshape(-1)):
+            if close(a.reshape(-1), colmax.reshape(-1), 1e-6, 1e-9):
                 return (
                     f"shape {a.shape}, expected {e.shape}: np.max(Z, 0) takes the largest entry of each "
                     "column (a reduction over axis 0); the elementwise ReLU is np.maximum(Z, 0)."
                 )
         if a.shape != e.shape:
             return diagnose(a, e) + f" (the output has one row per example and one column per output unit: {e.shape})"
-        for wrong, text in mistakes:
-            if _close(a, wrong) and not _close(wrong, e):
-                return text
-        return diagnose(a, e)
+        return None
 
-    return c.array(name, lambda: out, expected, hint=hint)
+    return c.array(name, lambda: out, expected, hint=hint, mistakes=mistakes)
 
 
 # -- Exercise: a threshold network ------------------------------------------------------
-
-def parity(X: Any) -> np.ndarray:
-    r"""The parity :math:`x_1 \oplus x_2 \oplus \dots \oplus x_n` of binary rows, as a column ``(n_rows, 1)``."""
-    X = np.asarray(X, dtype=np.float64)
-    return (np.round(X).sum(axis=1, keepdims=True) % 2).astype(np.float64)
-
 
 def _layers(model: Module) -> list[Module]:
     if isinstance(model, Sequential):
@@ -265,6 +201,26 @@ def _step_inputs(model: Module, X: np.ndarray) -> list[np.ndarray]:
     return seen
 
 
+def _network_problem(model: Module) -> str | None:
+    others = [type(m).__name__ for m in _layers(model) if not isinstance(m, (Linear, Step))]
+    if others:
+        return f"a threshold network uses only Linear layers and Step units; found {', '.join(sorted(set(others)))}."
+    if not any(isinstance(m, Step) for m in _layers(model)):
+        return "there is no Step unit: add nb.Step() after each Linear layer."
+    return None
+
+
+def _noisy_inputs(n_inputs: int, noise: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The inputs, the corner each one belongs to, and the rows of the unmoved corners: every corner, and
+    with ``noise`` each corner with each input either kept or moved by ``noise`` towards the other value."""
+    corners = binary_inputs(n_inputs)
+    if not noise:
+        return corners, corners, np.arange(len(corners))
+    moves = noise * binary_inputs(n_inputs)
+    X = (corners[:, None, :] + moves[None, :, :] * (1 - 2 * corners[:, None, :])).reshape(-1, n_inputs)
+    return X, np.repeat(corners, len(moves), axis=0), np.arange(0, len(X), len(moves))
+
+
 def check_threshold_network(
     c: Checks,
     model: Any,
@@ -284,32 +240,19 @@ def check_threshold_network(
     a network whose thresholds sit halfway between the integer values keeps
     working, one whose threshold lies exactly on an integer does not.
     """
-    X = binary_inputs(n_inputs)
-    name = name or f"threshold network on the {len(X)} inputs" + (f" and on points up to {noise:g} away" if noise else "")
+    name = name or f"threshold network on the {2**n_inputs} inputs" + (f" and on points up to {noise:g} away" if noise else "")
     if isinstance(model, type):
-        return c.true(name, False, f"got the class {model.__name__}; build an instance, e.g. nb.Sequential(...), and pass that.")
+        return c.fail(name, f"got the class {model.__name__}; build an instance, e.g. nb.Sequential(...), and pass that.")
     if callable(model) and not isinstance(model, Module):  # a function that builds the network
         ok, model = c.call(name, model)
         if not ok:
             return False
     if not isinstance(model, Module):
-        return c.true(name, False, f"expected a network (an nnbook Module such as nb.Sequential), got {type(model).__name__}.")
-    others = [type(m).__name__ for m in _layers(model) if not isinstance(m, (Linear, Step))]
-    if others:
-        return c.true(
-            name, False,
-            f"a threshold network uses only Linear layers and Step units; found {', '.join(sorted(set(others)))}.",
-        )
-    if not any(isinstance(m, Step) for m in _layers(model)):
-        return c.true(name, False, "there is no Step unit: add nb.Step() after each Linear layer.")
-    corners = X
-    exact_rows = np.arange(len(X))
-    if noise:
-        # every corner, with each input either kept or moved by `noise` towards the other value
-        moves = noise * binary_inputs(n_inputs)
-        X = (corners[:, None, :] + moves[None, :, :] * (1 - 2 * corners[:, None, :])).reshape(-1, n_inputs)
-        corners = np.repeat(corners, len(moves), axis=0)
-        exact_rows = np.arange(0, len(X), len(moves))   # the unmoved corners
+        return c.fail(name, f"expected a network (an nnbook Module such as nb.Sequential), got {type(model).__name__}.")
+    problem = _network_problem(model)
+    if problem:
+        return c.fail(name, problem)
+    X, corners, exact_rows = _noisy_inputs(n_inputs, noise)
     expected = np.asarray(target(corners), dtype=np.float64).reshape(-1, 1)
 
     def wrong_width(exc: BaseException) -> str | None:

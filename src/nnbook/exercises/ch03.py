@@ -8,6 +8,7 @@ happens, not only when it reaches the answer. A wrong answer is compared with
 a catalogue of the usual mistakes (a sum where a mean was meant, a maximum
 subtracted and never added back, the one-hot row forgotten, a transposed
 result, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch03`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch03
@@ -30,7 +31,8 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from . import Checks, FloatingPointTrouble, diagnose, error_hint, strict
+from . import Checks, close, error_hint, first_mistake, strict
+from .key.ch03 import cross_entropy, cross_entropy_grad, grad_mistakes, loss_mistakes
 
 __all__ = [
     "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
@@ -52,48 +54,21 @@ OUTPUT_UNITS_HINT = (
 FORMAT_HINT = 'write four letters from a to d, one per task in the order of the tasks, as a string such as "aabb".'
 
 
-# -- references ---------------------------------------------------------------------------
-
-def cross_entropy(Z: Any, y: Any) -> float:
-    r"""The reference mean softmax cross-entropy of logits ``Z (n, K)`` and labels ``y (n,)``.
-
-    .. math:: J = \frac1n \sum_{i=1}^n \Big(\mathrm{logsumexp}(z_i) - z_{i, y_i}\Big)
-    """
-    Z = np.asarray(Z, dtype=np.float64)
-    y = np.asarray(y, dtype=np.int64)
-    logp = F.log_softmax(Z, axis=1)
-    return float(-logp[np.arange(len(y)), y].mean())
-
-
-def cross_entropy_grad(Z: Any, y: Any) -> np.ndarray:
-    r"""The reference gradient of :func:`cross_entropy` at the logits, shape ``(n, K)``:
-
-    .. math:: \frac{\partial J}{\partial Z} = \frac1n\big(\mathrm{softmax}(Z) - \mathrm{onehot}(y)\big)
-    """
-    Z = np.asarray(Z, dtype=np.float64)
-    y = np.asarray(y, dtype=np.int64)
-    return (F.softmax(Z, axis=1) - F.one_hot(y, Z.shape[1])) / Z.shape[0]
-
-
 # -- running the student's code -------------------------------------------------------------
 
-def _strict(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray) -> Any:
-    """Call ``fn(Z, y)`` on copies, with NumPy's floating-point warnings turned into errors."""
-    return strict(lambda: fn(Z.copy(), y.copy()))
+def _runs(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray) -> bool:
+    """Whether ``fn(Z, y)`` runs without an error, with NumPy's floating-point warnings turned into errors."""
+    try:
+        strict(lambda: fn(Z.copy(), y.copy()))
+    except Exception:  # noqa: BLE001 - an overflow or any other error
+        return False
+    return True
 
 
 def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message: str, what: str) -> str:
     """Name the floating-point problem behind ``message`` and the fix."""
-    alone = []
-    if len(Z) > 1:  # does every row work on its own? Then the rows interfere: a max over the whole batch
-        for i in range(len(Z)):
-            try:
-                _strict(fn, Z[i:i + 1], y[i:i + 1])
-                alone.append(True)
-            except FloatingPointTrouble:
-                alone.append(False)
-            except Exception:  # noqa: BLE001 - other errors are not the point here
-                alone.append(False)
+    # does every row work on its own? Then the rows interfere: a max over the whole batch
+    alone = [_runs(fn, Z[i:i + 1], y[i:i + 1]) for i in range(len(Z))] if len(Z) > 1 else []
     big = f"{np.abs(Z).max():g}"
     if alone and all(alone):
         return (
@@ -120,18 +95,18 @@ def _trouble_hint(fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, message:
     )
 
 
+def _index_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, IndexError) and re.search(r"index|bounds", str(exc)):
+        return error_hint(exc) + ". Labels are class indices 0, ..., K - 1 (one per row of Z), used as Z[np.arange(n), y]."
+    return None
+
+
 def _run(c: Checks, name: str, fn: Callable[..., Any], Z: np.ndarray, y: np.ndarray, what: str) -> tuple[bool, Any]:
     """Run the student's function; on an exception, record a failed check whose hint names the problem."""
-    try:
-        return True, _strict(fn, Z, y)
-    except FloatingPointTrouble as exc:
-        c._fail(name, _trouble_hint(fn, Z, y, str(exc), what))
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = error_hint(exc)
-        if isinstance(exc, IndexError) and re.search(r"index|bounds", str(exc)):
-            hint += ". Labels are class indices 0, ..., K - 1 (one per row of Z), used as Z[np.arange(n), y]."
-        c._fail(name, hint)
-    return False, None
+    out = None
+    with c.step(name, trouble=lambda exc: _trouble_hint(fn, Z, y, str(exc), what), hint=_index_hint) as run:
+        out = run(fn, Z.copy(), y.copy())
+    return run.ok, out
 
 
 def _label(Z: np.ndarray) -> str:
@@ -139,49 +114,7 @@ def _label(Z: np.ndarray) -> str:
     return f"{n} example{'s' if n != 1 else ''} with {k} class{'es' if k != 1 else ''}"
 
 
-def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
 # -- Exercise: the cross-entropy from logits ------------------------------------------------
-
-def _loss_mistakes(Z: np.ndarray, y: np.ndarray) -> list[tuple[float, str]]:
-    """(wrong value, hint) of the usual wrong cross-entropies."""
-    n, k = Z.shape
-    rows = np.arange(n)
-    lse = F.logsumexp(Z, axis=1)
-    zy = Z[rows, y]
-    per_example = lse - zy
-    J = float(per_example.mean())
-    m = Z.max(axis=1)
-    lse_cols = F.logsumexp(Z, axis=0)                   # softmax over the examples instead of the classes
-    logp = Z - lse[:, None]
-    out = [
-        (n * J, f"off by a factor n = {n}: you summed the per-example losses over the batch; the loss is their mean."),
-        (J / k, f"off by a factor 1/K = 1/{k}: you averaged over all n * K entries (e.g. np.mean(onehot * log p)); "
-                "sum over the classes, then average over the examples only."),
-        (J / n, f"off by a factor 1/n = 1/{n}: you divided by the number of examples twice."),
-        (-J, "the sign is flipped: the cross-entropy is the NEGATIVE log-probability of the true class, "
-             "-log softmax(z)_y = logsumexp(z) - z_y, which is never negative."),
-        (J - float(m.mean()), "you subtracted each row's maximum m inside the exponential but never added it back: "
-                               "logsumexp(z) = m + log(sum(exp(z - m))), and the m matters."),
-        (J - float(Z.max()), "you subtracted the batch's maximum inside the exponential but never added it back: "
-                             "logsumexp(z) = m + log(sum(exp(z - m))). Use each row's own maximum and keep the m."),
-        (float((lse_cols[y] - zy).mean()), "the softmax runs over the wrong axis: each ROW of Z is one example's "
-                                           "logits, so normalize over axis=1 (the classes), with keepdims=True."),
-        (float(-logp[:, y].mean()), "Z[:, y] (or logp[:, y]) picks whole columns, an (n, n) array; the logit of "
-                                    "example i's own class is Z[np.arange(n), y]."),
-        (J / np.log(2), "off by a factor 1/log(2): you used log base 2; the cross-entropy uses the natural log."),
-        (J / np.log(10), "off by a factor 1/log(10): you used log base 10; the cross-entropy uses the natural log."),
-        (float(lse.mean()), "the logit of the true class is missing: -log softmax(z)_y = logsumexp(z) - z_y."),
-        (float(-zy.mean()), "the normalizer is missing: -log softmax(z)_y = logsumexp(z) - z_y, not just -z_y."),
-        (float((lse - Z.mean(axis=1)).mean()), "you subtracted the average logit of each row; subtract the logit "
-                                               "of the true class, Z[np.arange(n), y]."),
-    ]
-    if n > 1:
-        out.append((float(per_example[0]), "that is the loss of the first example only: average over all n examples."))
-    return out
-
 
 def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, name: str | None = None) -> bool:
     """Check ``fn(Z, y)``, the mean softmax cross-entropy of logits ``Z (n, K)`` and integer labels ``y (n,)``.
@@ -201,12 +134,12 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
     try:
         a = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        return c._fail(name, f"could not read the answer as a number: {exc}")
+        return c.fail(name, f"could not read the answer as a number: {exc}")
     per_example = F.logsumexp(Z, axis=1) - Z[np.arange(len(y)), y]
     if a.size != 1:
-        if a.size == len(y) and _close(a.ravel(), per_example):
-            return c._fail(name, f"you returned the {len(y)} per-example losses; return their mean, one number.")
-        return c._fail(name, f"return one number (the mean over the batch), got an array of shape {a.shape}.")
+        if a.size == len(y) and close(a.ravel(), per_example, 1e-6, 1e-9):
+            return c.fail(name, f"you returned the {len(y)} per-example losses; return their mean, one number.")
+        return c.fail(name, f"return one number (the mean over the batch), got an array of shape {a.shape}.")
     value = float(a.reshape(()))
     atol = 1e-12 + 1e-9 * float(np.abs(Z).max(initial=0.0))
 
@@ -217,12 +150,7 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
                 "rounded to 0 before its log. Use log softmax(z) = z - logsumexp(z), with the row maximum "
                 "subtracted inside the exponential."
             )
-        with np.errstate(all="ignore"):
-            mistakes = _loss_mistakes(Z, y)
-        for wrong, text in mistakes:
-            if np.isclose(value, wrong, rtol=1e-6, atol=atol) and not np.isclose(wrong, expected, rtol=1e-6, atol=atol):
-                return text
-        return (
+        return first_mistake(actual, e, lambda: loss_mistakes(Z, y), rtol=1e-6, atol=atol) or (
             f"got {value:.6g}, expected {expected:.6g}. Compute log softmax(z) = z - logsumexp(z) for each row, "
             "pick each example's true class with [np.arange(n), y], and average the negatives."
         )
@@ -231,38 +159,6 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
 
 
 # -- Exercise: the gradient at the logits ---------------------------------------------------
-
-def _grad_mistakes(Z: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """(wrong gradient, hint) of the usual wrong answers."""
-    n, k = Z.shape
-    S = F.softmax(Z, axis=1)
-    Y = F.one_hot(y, k)
-    G = (S - Y) / n
-    return [
-        (S / n, "the one-hot row of the label is missing: dJ/dz = (softmax(z) - onehot(y)) / n. The -1 at "
-                "the true class comes from the z_y term of -log softmax(z)_y = logsumexp(z) - z_y."),
-        (S, "the one-hot row is missing, and so is the 1/n of the mean: dJ/dZ = (softmax(Z) - onehot(y)) / n."),
-        (n * G, f"off by a factor n = {n}: that is the gradient of the SUM of the losses; the loss is the mean, "
-                "so divide by n."),
-        (G / n, f"off by a factor 1/n = 1/{n}: you divided by the number of examples twice."),
-        ((S - Y) / k, f"divided by K = {k}, the number of classes; the mean is over the n = {n} examples."),
-        (G / k, f"divided by n * K = {n * k}: the mean is over the n examples only, not over all entries."),
-        (-G, "the sign is flipped: onehot - softmax is the gradient of the log-likelihood; the loss is its "
-             "negative, with gradient (softmax(z) - onehot(y)) / n."),
-        ((S - 1) / n, "you subtracted 1 from every entry; subtract it only at each example's true class "
-                      "(a one-hot row: np.eye(K)[y])."),
-        ((S - y[:, None]) / n, "you subtracted the label number y itself from each row; subtract a one-hot row, "
-                               "1 at the column y and 0 elsewhere (np.eye(K)[y])."),
-        ((F.sigmoid(Z) - Y) / n, "that uses the sigmoid of each logit; the probabilities of a softmax output "
-                                 "are softmax(z), which couples the K logits of a row."),
-        ((F.softmax(Z, axis=0) - Y) / n, "the softmax runs over the wrong axis: normalize each ROW (axis=1), "
-                                         "the K classes of one example."),
-        (G * S * (1 - S), "you multiplied by s (1 - s), the diagonal of the softmax Jacobian. Through -log the "
-                          "whole Jacobian diag(s) - s s^T collapses: dJ/dz = (s - onehot(y)) / n, nothing more."),
-        (-Y / (n * np.where(Y > 0, S, 1.0)), "that is the gradient with respect to the probabilities s, "
-                                              "-onehot / (n s); the exercise asks for the gradient at the logits."),
-    ]
-
 
 def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, name: str | None = None) -> bool:
     """Check ``fn(Z, y)``, the gradient of the mean cross-entropy at the logits, against :func:`cross_entropy_grad`.
@@ -280,7 +176,7 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
     if not ok:
         return False
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
         if a.shape != e.shape:
             if a.shape == (k, n):
                 return (f"shape {a.shape} is the transpose of the expected (n, K) = {e.shape}: the gradient has the "
@@ -292,14 +188,11 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
         if not np.all(np.isfinite(a)):
             return ("inf or nan in the gradient (with NumPy's warnings silenced?): an exp overflowed. "
                     "Subtract each row's maximum before exponentiating.")
-        with np.errstate(all="ignore"):  # a wrong formula may divide by a probability that rounded to 0
-            mistakes = _grad_mistakes(Z, y)
-        for wrong, text in mistakes:
-            if _close(a, wrong, atol=1e-12) and not _close(wrong, e, atol=1e-12):
-                return text
-        return diagnose(a, e)
+        return None
 
-    return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint)
+    # a wrong formula may divide by a probability that rounded to 0: the mistakes are computed with warnings off
+    return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint,
+                   mistakes=lambda: grad_mistakes(Z, y), mistake_tol=(1e-6, 1e-12))
 
 
 # -- Exercise: choosing the output unit -------------------------------------------------------

@@ -8,6 +8,7 @@ exponential that overflows is caught where it happens, even in a branch of
 of the usual mistakes (the derivative of the wrong branch, the incoming
 gradient never multiplied in, ``any`` where ``all`` was meant, a mean of the
 layers' fractions, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch04`.
 
 >>> import numpy as np
 >>> import nnbook as nb
@@ -29,7 +30,8 @@ import numpy as np
 from ..activations import ReLU
 from ..layers import Linear
 from ..module import Sequential
-from . import Checks, FloatingPointTrouble, as_numbers, close, diagnose, error_hint, strict
+from . import Checks, as_numbers, close, diagnose, error_hint, first_mistake
+from .key.ch04 import backward_mistakes, dead_fraction, dead_mistakes, elu, elu_derivative, forward_mistakes, relu_outputs
 
 __all__ = [
     "elu", "elu_derivative", "check_elu_module",
@@ -52,25 +54,7 @@ MAXOUT_HINT = (
 )
 
 
-# -- running the student's code -------------------------------------------------------------
-
-def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    return close(a, b, rtol=rtol, atol=atol)
-
-
 # -- Exercise: an ELU module -----------------------------------------------------------------
-
-def elu(z: Any, alpha: float = 1.0) -> np.ndarray:
-    r"""The reference ELU, :math:`z` for :math:`z > 0` and :math:`\alpha(e^z - 1)` otherwise."""
-    z = np.asarray(z, dtype=np.float64)
-    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
-
-
-def elu_derivative(z: Any, alpha: float = 1.0) -> np.ndarray:
-    r"""The reference derivative of the ELU: 1 for :math:`z > 0`, :math:`\alpha e^z` otherwise."""
-    z = np.asarray(z, dtype=np.float64)
-    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
-
 
 _OVERFLOW_HINT = (
     "overflow in exp for a large input: np.where(z > 0, z, alpha * (np.exp(z) - 1)) computes BOTH branches "
@@ -80,55 +64,14 @@ _OVERFLOW_HINT = (
 )
 
 
-def _forward_mistakes(z: np.ndarray, alpha: float) -> list[tuple[np.ndarray, str]]:
-    pos = z > 0
-    with np.errstate(all="ignore"):
-        ez = np.exp(np.minimum(z, 0.0))
-        return [
-            (np.maximum(z, 0.0), "that is the ReLU, 0 for z <= 0: the ELU is alpha * (exp(z) - 1) there."),
-            (np.where(pos, z, ez - 1), f"alpha = {alpha:g} is missing: for z <= 0 the ELU is alpha * (exp(z) - 1), "
-                                       "with the alpha the module was built with (self.alpha)."),
-            (np.where(pos, z, alpha * ez), "the -1 is missing: for z <= 0 the ELU is alpha * (exp(z) - 1), which "
-                                           "is 0 at z = 0 (the two branches meet there), not alpha * exp(z)."),
-            (np.where(pos, z, alpha * z), "that is a leaky ReLU with slope alpha; for z <= 0 the ELU is the curve "
-                                          "alpha * (exp(z) - 1), which levels off at -alpha."),
-            (np.where(pos, alpha * (ez - 1), z), "the two branches are swapped: z for z > 0, alpha * (exp(z) - 1) "
-                                                 "for z <= 0."),
-            (-elu(z, alpha), "the sign is flipped."),
-        ]
-
-
-def _backward_mistakes(z: np.ndarray, g: np.ndarray, alpha: float) -> list[tuple[np.ndarray, str]]:
-    pos = z > 0
-    ez = np.exp(np.minimum(z, 0.0))
-    right = elu_derivative(z, alpha)
-    return [
-        (right, "you returned the derivative g'(z) itself: multiply it by grad_out, the gradient that arrives "
-                "from above (chain rule: dL/dz = dL/dh * g'(z))."),
-        (g * np.where(pos, 1.0, alpha * (ez - 1)), "for z <= 0 you used alpha * (exp(z) - 1), the ELU itself; its "
-                                                   "derivative is alpha * exp(z) (= g(z) + alpha)."),
-        (g * np.where(pos, 1.0, ez), f"the derivative for z <= 0 is alpha * exp(z): alpha = {alpha:g} is missing."),
-        (g * pos, "that is the ReLU's derivative, 0 for z <= 0; the ELU's is alpha * exp(z) there, never 0."),
-        (g, "you returned grad_out unchanged: multiply it by the derivative g'(z), which is not 1 for z <= 0."),
-        (g * elu(z, alpha), "you multiplied grad_out by g(z), the ELU's value; multiply by its derivative g'(z): "
-                            "1 for z > 0, alpha * exp(z) otherwise."),
-        (g * np.where(pos, 1.0, alpha), "the derivative for z <= 0 is alpha * exp(z), "
-                                                                "not the constant alpha."),
-        (-g * right, "the sign is flipped."),
-        (g * np.where(pos, 0.0, alpha * ez), "the derivative is 1 for z > 0 (the ELU is z there), not 0."),
-    ]
-
-
-def _first_mistake(actual: np.ndarray, expected: np.ndarray, mistakes: list[tuple[np.ndarray, str]]) -> str:
+def _elu_hint(actual: np.ndarray, expected: np.ndarray) -> str | None:
+    """The hint for a wrong shape or an inf or nan, the mistakes a catalogue cannot name."""
     if actual.shape != expected.shape:
         return (f"shape {actual.shape}, expected {expected.shape}: an activation acts entry by entry, so its "
                 "output (and the gradient it sends back) has the shape of its input.")
     if not np.all(np.isfinite(actual)):
         return "inf or nan in the answer (with NumPy's warnings silenced?): " + _OVERFLOW_HINT
-    for wrong, text in mistakes:
-        if _close(actual, wrong, rtol=1e-6, atol=1e-9) and not _close(wrong, expected, rtol=1e-6, atol=1e-9):
-            return text
-    return diagnose(actual, expected)
+    return None
 
 
 def _grid(alpha: float, shape: tuple[int, int] = (4, 5), seed: int = 4) -> np.ndarray:
@@ -137,6 +80,94 @@ def _grid(alpha: float, shape: tuple[int, int] = (4, 5), seed: int = 4) -> np.nd
     z = r.uniform(0.2, 3.5, size=shape) * r.choice([-1.0, 1.0], size=shape)
     z.flat[0], z.flat[1] = 2.0, -1.5                 # both signs always present
     return z
+
+
+def _alpha_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, TypeError) and "alpha" in str(exc):
+        return error_hint(exc) + ". The module is built as MyELU(alpha=...): its __init__ takes alpha and keeps it."
+    return None
+
+
+def _keep_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, AttributeError):
+        return error_hint(exc) + ". forward must keep what backward needs (e.g. self.z = z) before it returns."
+    return None
+
+
+def _check_forward(c: Checks, make: Callable[[], Any], z: np.ndarray, alpha: float, name: str) -> bool:
+    with c.step(name, trouble=_OVERFLOW_HINT, hint=_alpha_hint) as run:
+        module = make()
+        z_in = z.copy()
+        out = run(module.forward, z_in)
+        if not np.array_equal(z_in, z):
+            c.fail(name, "forward changed its input array in place (e.g. z[z < 0] = ...); compute a new array "
+                         "instead (np.where), so that the caller's z, and the one you keep for backward, stay intact.")
+        else:
+            c.array(name, as_numbers(out), elu(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                    mistakes=lambda: forward_mistakes(z, alpha))
+    return run.ok
+
+
+def _check_backward(c: Checks, make: Callable[[], Any], z: np.ndarray, G: np.ndarray, alpha: float, name: str) -> bool:
+    with c.step(name, trouble=_OVERFLOW_HINT, hint=_keep_hint) as run:
+        module = make()
+        run(module.forward, z.copy())
+        back = as_numbers(run(module.backward, G.copy()))
+        c.array(name, back, G * elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                mistakes=lambda: backward_mistakes(z, G, alpha))
+    return run.ok
+
+
+def _check_against_forward(c: Checks, make: Callable[[], Any], z: np.ndarray, G: np.ndarray, name: str) -> bool:
+    def hint(bad: dict[str, tuple[np.ndarray, np.ndarray]]) -> str:
+        analytic, numeric = bad["input"]
+        if analytic.shape != numeric.shape:
+            return f"backward returned shape {analytic.shape}; the input had shape {numeric.shape}."
+        worst = np.unravel_index(np.argmax(np.abs(analytic - numeric)), z.shape)
+        side = "z > 0" if z[worst] > 0 else "z <= 0"
+        return (
+            f"backward does not match your forward: at z = {z[worst]:.4g} ({side}) backward gives "
+            f"{analytic[worst]:.6g} but the central difference (f(z + eps) - f(z - eps)) / (2 eps) of "
+            f"sum(grad_out * forward(z)) gives {numeric[worst]:.6g}. Differentiate the branch of "
+            f"forward used for {side}, and multiply by grad_out."
+        )
+
+    return c.backward_check(name, make, z, G, hint=hint, trouble=_OVERFLOW_HINT)
+
+
+def _check_large_inputs(c: Checks, make: Callable[[], Any], alpha: float, name: str) -> bool:
+    big = np.array([[1000.0, -1000.0, 30.0, -30.0, 0.5, -0.5]])
+    Gb = np.array([[1.0, -2.0, 0.5, 3.0, -1.0, 2.0]])
+
+    def problem(what: str, a: np.ndarray, e: np.ndarray, mistakes: Callable[[], Any]) -> str | None:
+        if close(a, e, 1e-9, 1e-12):
+            return None
+        if a.shape == e.shape and not np.all(np.isfinite(a)):
+            return _OVERFLOW_HINT
+        return f"{what} at large inputs: " + (_elu_hint(a, e) or first_mistake(a, e, mistakes) or diagnose(a, e))
+
+    with c.step(name, trouble=_OVERFLOW_HINT) as run:
+        module = make()
+        out = as_numbers(run(module.forward, big.copy()))
+        back = as_numbers(run(module.backward, Gb.copy()))
+        c.record(name, problem("forward", out, elu(big, alpha), lambda: forward_mistakes(big, alpha))
+                 or problem("backward", back, Gb * elu_derivative(big, alpha), lambda: backward_mistakes(big, Gb, alpha)))
+    return run.ok
+
+
+def _check_latest_input(c: Checks, make: Callable[[], Any], z: np.ndarray, G: np.ndarray, alpha: float,
+                        forward_ok: bool, name: str) -> bool:
+    z1 = -np.abs(z) - 0.5
+    first = [(G * elu_derivative(z1, alpha), "backward used the input of the FIRST forward call: store the input on "
+                                             "every call of forward (self.z = z), not only once.")]
+    with c.step(name, trouble=_OVERFLOW_HINT) as run:
+        module = make()
+        run(module.forward, z1.copy())
+        run(module.forward, z.copy())
+        back = as_numbers(run(module.backward, G.copy()))
+        c.array(name, back, G * elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                mistakes=lambda: (first if forward_ok else []) + backward_mistakes(z, G, alpha))
+    return run.ok
 
 
 def check_elu_module(
@@ -161,161 +192,21 @@ def check_elu_module(
     label = name or f"ELU(alpha={alpha:g})"
     z = _grid(alpha, shape, seed)
     G = np.random.default_rng(seed + 1).normal(size=shape)
-    ok = True
 
     def make() -> Any:
         return cls(alpha=alpha)
 
-    # 1. forward ----------------------------------------------------------------------------
-    n1 = f"{label}: forward on a batch of shape {shape}"
-    try:
-        module = make()
-        z_in = z.copy()
-        out = strict(lambda: module.forward(z_in))
-        if not np.array_equal(z_in, z):
-            ok &= c._fail(n1, "forward changed its input array in place (e.g. z[z < 0] = ...); compute a new "
-                              "array instead (np.where), so that the caller's z, and the one you keep for "
-                              "backward, stay intact.")
-            forward_ok = False
-        else:
-            a = as_numbers(out)
-            expected = elu(z, alpha)
-            forward_ok = _close(a, expected)
-            ok &= c._pass(n1) if forward_ok else c._fail(n1, _first_mistake(a, expected, _forward_mistakes(z, alpha)))
-    except FloatingPointTrouble:
-        ok &= c._fail(n1, _OVERFLOW_HINT)
-        forward_ok = False
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = error_hint(exc)
-        if isinstance(exc, TypeError) and "alpha" in str(exc):
-            hint += ". The module is built as MyELU(alpha=...): its __init__ takes alpha and keeps it."
-        ok &= c._fail(n1, hint)
-        forward_ok = False
-
-    # 2. backward ---------------------------------------------------------------------------
-    n2 = f"{label}: backward(grad_out) after forward"
-    try:
-        module = make()
-        strict(lambda: module.forward(z.copy()))
-        back = strict(lambda: module.backward(G.copy()))
-        a = as_numbers(back)
-        expected = G * elu_derivative(z, alpha)
-        ok &= c._pass(n2) if _close(a, expected) else c._fail(n2, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
-    except FloatingPointTrouble:
-        ok &= c._fail(n2, _OVERFLOW_HINT)
-    except Exception as exc:  # noqa: BLE001
-        hint = error_hint(exc)
-        if isinstance(exc, AttributeError):
-            hint += ". forward must keep what backward needs (e.g. self.z = z) before it returns."
-        ok &= c._fail(n2, hint)
-
-    # 3. gradient check against the student's own forward -----------------------------------
-    n3 = f"{label}: backward agrees with finite differences of your forward"
-    try:
-        module = make()
-        strict(lambda: module.forward(z.copy()))
-        analytic = as_numbers(strict(lambda: module.backward(G.copy())))
-        eps = 1e-6
-        numeric = np.zeros_like(z)
-        probe = make()
-        for i in np.ndindex(z.shape):
-            zp, zm = z.copy(), z.copy()
-            zp[i] += eps
-            zm[i] -= eps
-            fp = float(np.sum(G * as_numbers(strict(lambda: probe.forward(zp)))))
-            fm = float(np.sum(G * as_numbers(strict(lambda: probe.forward(zm)))))
-            numeric[i] = (fp - fm) / (2 * eps)
-        if analytic.shape != numeric.shape:
-            ok &= c._fail(n3, f"backward returned shape {analytic.shape}; the input had shape {numeric.shape}.")
-        elif _close(analytic, numeric, rtol=1e-5, atol=1e-7):
-            ok &= c._pass(n3)
-        else:
-            worst = np.unravel_index(np.argmax(np.abs(analytic - numeric)), z.shape)
-            side = "z > 0" if z[worst] > 0 else "z <= 0"
-            ok &= c._fail(n3, (
-                f"backward does not match your forward: at z = {z[worst]:.4g} ({side}) backward gives "
-                f"{analytic[worst]:.6g} but the central difference (f(z + eps) - f(z - eps)) / (2 eps) of "
-                f"sum(grad_out * forward(z)) gives {numeric[worst]:.6g}. Differentiate the branch of "
-                f"forward used for {side}, and multiply by grad_out."
-            ))
-    except FloatingPointTrouble:
-        ok &= c._fail(n3, _OVERFLOW_HINT)
-    except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n3, error_hint(exc))
-
-    # 4. stability: inputs of magnitude 1000 -------------------------------------------------
+    forward_ok = _check_forward(c, make, z, alpha, f"{label}: forward on a batch of shape {shape}")
+    ok = forward_ok
+    ok &= _check_backward(c, make, z, G, alpha, f"{label}: backward(grad_out) after forward")
+    ok &= _check_against_forward(c, make, z, G, f"{label}: backward agrees with finite differences of your forward")
     if stability:
-        n4 = f"{label}: forward and backward at z = +-1000, +-30 (no overflow)"
-        big = np.array([[1000.0, -1000.0, 30.0, -30.0, 0.5, -0.5]])
-        Gb = np.array([[1.0, -2.0, 0.5, 3.0, -1.0, 2.0]])
-        try:
-            module = make()
-            out = as_numbers(strict(lambda: module.forward(big.copy())))
-            back = as_numbers(strict(lambda: module.backward(Gb.copy())))
-            if _close(out, elu(big, alpha)) and _close(back, Gb * elu_derivative(big, alpha)):
-                ok &= c._pass(n4)
-            else:
-                if not _close(out, elu(big, alpha)):
-                    what, wrong, expected = "forward", out, elu(big, alpha)
-                    mistakes = _forward_mistakes(big, alpha)
-                else:
-                    what, wrong, expected = "backward", back, Gb * elu_derivative(big, alpha)
-                    mistakes = _backward_mistakes(big, Gb, alpha)
-                hint = (_OVERFLOW_HINT if wrong.shape == expected.shape and not np.all(np.isfinite(wrong))
-                        else f"{what} at large inputs: {_first_mistake(wrong, expected, mistakes)}")
-                ok &= c._fail(n4, hint)
-        except FloatingPointTrouble:
-            ok &= c._fail(n4, _OVERFLOW_HINT)
-        except Exception as exc:  # noqa: BLE001
-            ok &= c._fail(n4, error_hint(exc))
-
-    # 5. backward uses the latest forward's input ---------------------------------------------
-    n5 = f"{label}: backward uses the input of the latest forward"
-    try:
-        module = make()
-        z1 = -np.abs(z) - 0.5
-        strict(lambda: module.forward(z1.copy()))
-        strict(lambda: module.forward(z.copy()))
-        a = as_numbers(strict(lambda: module.backward(G.copy())))
-        expected = G * elu_derivative(z, alpha)
-        if _close(a, expected):
-            ok &= c._pass(n5)
-        elif forward_ok and _close(a, G * elu_derivative(z1, alpha)):
-            ok &= c._fail(n5, "backward used the input of the FIRST forward call: store the input on every "
-                              "call of forward (self.z = z), not only once.")
-        else:
-            ok &= c._fail(n5, _first_mistake(a, expected, _backward_mistakes(z, G, alpha)))
-    except FloatingPointTrouble:
-        ok &= c._fail(n5, _OVERFLOW_HINT)
-    except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n5, error_hint(exc))
+        ok &= _check_large_inputs(c, make, alpha, f"{label}: forward and backward at z = +-1000, +-30 (no overflow)")
+    ok &= _check_latest_input(c, make, z, G, alpha, forward_ok, f"{label}: backward uses the input of the latest forward")
     return bool(ok)
 
 
 # -- Exercise: the fraction of dead ReLU units ---------------------------------------------------
-
-def _relu_outputs(model: Sequential, X: np.ndarray) -> list[np.ndarray]:
-    """The output of every ReLU layer of ``model`` on ``X`` (one forward pass)."""
-    out, outputs = np.asarray(X, dtype=np.float64), []
-    for layer in model:
-        out = layer.forward(out)
-        if isinstance(layer, ReLU):
-            outputs.append(out)
-    return outputs
-
-
-def dead_fraction(model: Sequential, X: Any) -> float:
-    """The reference solution: the fraction of the ReLU units of ``model`` that output 0 on every row of ``X``.
-
-    Units of all ``ReLU`` layers are pooled (a network with layers of 30 and
-    10 units, 3 and 5 of them dead, has 8 of 40 units dead: 0.2).
-    """
-    outputs = _relu_outputs(model, X)
-    if not outputs:
-        raise ValueError("dead_fraction: the model has no ReLU layer")
-    dead = np.concatenate([np.all(h <= 0, axis=0) for h in outputs])
-    return float(dead.mean())
-
 
 def example_network() -> tuple[Sequential, np.ndarray]:
     """A small ReLU network with weights set by hand, and six inputs.
@@ -344,45 +235,6 @@ def example_network() -> tuple[Sequential, np.ndarray]:
     return Sequential(first, ReLU(), second, ReLU(), out), X
 
 
-def _dead_mistakes(model: Sequential, X: np.ndarray) -> list[tuple[float, str]]:
-    outs = _relu_outputs(model, X)
-    widths = [h.shape[1] for h in outs]
-    dead = [np.all(h <= 0, axis=0) for h in outs]
-    pooled = float(np.concatenate(dead).mean())
-    total = int(np.concatenate(dead).sum())
-    every: list[np.ndarray] = []                       # every layer's output, ReLU or not
-    out = np.asarray(X, dtype=np.float64)
-    for layer in model:
-        out = layer.forward(out)
-        every.append(np.all(out <= 0, axis=0))
-    mistakes = [
-        (float(np.concatenate([np.any(h <= 0, axis=0) for h in outs]).mean()),
-         "that counts the units that are inactive on AT LEAST ONE input (np.any); a dead unit outputs 0 on "
-         "EVERY input (np.all over the examples, axis=0)."),
-        (float(np.mean([d.mean() for d in dead])),
-         f"that is the mean of the layers' fractions; the layers have {widths} units, so pool the units of "
-         "all layers (dead units / all units) instead of averaging the fractions."),
-        (float(total), f"that is the number of dead units ({total}); return the fraction, dead units / all "
-                       f"ReLU units ({sum(widths)})."),
-        (1.0 - pooled, "that is the fraction of units that are ALIVE; return the fraction that are dead."),
-        (float(dead[0].mean()), "that counts the first ReLU layer only; every ReLU layer of the network counts."),
-        (float(dead[-1].mean()), "that counts the last ReLU layer only; every ReLU layer of the network counts."),
-        (float(np.concatenate([(h <= 0).ravel() for h in outs]).mean()),
-         "that is the fraction of zero ENTRIES of the hidden outputs (examples x units); a unit is dead when its "
-         "whole column is 0: np.all(h <= 0, axis=0), then the mean over the units."),
-        (float(np.concatenate(every).mean()),
-         "that counts the outputs of every layer (Linear layers too); count only the units of the ReLU layers, "
-         "the outputs of isinstance(layer, nb.ReLU)."),
-        (0.0, "no dead unit found. Two usual causes: a test h < 0, never true because a ReLU's output is never "
-              "negative (a dead unit outputs exactly 0: test h <= 0 or h == 0); or np.all over the wrong axis "
-              "(axis=1 runs over the units of one example; a unit is a COLUMN: np.all(h <= 0, axis=0))."),
-        (float(np.concatenate([np.all(h <= 0, axis=1) for h in outs]).mean()),
-         "np.all over the wrong axis: axis=1 runs over the units of one example; a unit is a COLUMN of the "
-         "layer's output, so take np.all(..., axis=0) over the examples."),
-    ]
-    return mistakes
-
-
 def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X: Any, *, name: str | None = None) -> bool:
     """Check ``fn(model, X)``, the fraction of the ReLU units of ``model`` that output 0 on every row of ``X``.
 
@@ -391,7 +243,7 @@ def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X:
     """
     X = np.array(X, dtype=np.float64)
     n_layers = sum(isinstance(layer, ReLU) for layer in model)
-    n_units = sum(h.shape[1] for h in _relu_outputs(model, X))
+    n_units = sum(h.shape[1] for h in relu_outputs(model, X))
     label = name or f"dead_fraction on a network with {n_layers} ReLU layer{'s' if n_layers != 1 else ''} ({n_units} units)"
     expected = dead_fraction(model, X)
     ok, out = c.call_on_model(label, fn, model, X)
@@ -400,17 +252,15 @@ def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X:
     try:
         a = as_numbers(out)
     except (TypeError, ValueError) as exc:
-        return c._fail(label, f"could not read the answer as a number: {exc}")
+        return c.fail(label, f"could not read the answer as a number: {exc}")
     if a.size != 1:
-        return c._fail(label, f"return one number, the fraction over all ReLU units; got an array of shape {a.shape} "
-                              "(the per-unit or per-layer values? pool them into one fraction).")
+        return c.fail(label, f"return one number, the fraction over all ReLU units; got an array of shape {a.shape} "
+                             "(the per-unit or per-layer values? pool them into one fraction).")
     value = float(a.reshape(()))
 
     def hint(actual: np.ndarray, e: np.ndarray) -> str:
-        for wrong, text in _dead_mistakes(model, X):
-            if np.isclose(value, wrong, rtol=1e-9, atol=1e-12) and not np.isclose(wrong, expected, rtol=1e-9, atol=1e-12):
-                return text
-        return (f"got {value:.6g}, expected {expected:.6g}. Run X through the layers one by one; after each ReLU "
+        return first_mistake(actual, e, lambda: dead_mistakes(model, X), rtol=1e-9, atol=1e-12) or (
+                f"got {value:.6g}, expected {expected:.6g}. Run X through the layers one by one; after each ReLU "
                 "layer mark the units whose output is 0 on every example (np.all(h <= 0, axis=0)); return the "
                 "number of marked units divided by the number of ReLU units.")
 

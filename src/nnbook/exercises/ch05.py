@@ -6,6 +6,7 @@ usual mistakes (a bump upside down, steps not steep enough, a bias of
 :math:`-a` where :math:`-s a` is meant, kinks at :math:`b/w` instead of
 :math:`-b/w`, a unit with zero weight counted as a kink, slopes of the
 sawtooth off by a factor, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch05`.
 
 >>> import numpy as np, nnbook as nb
 >>> from nnbook.exercises import checks, ch05
@@ -26,7 +27,8 @@ from ..activations import ReLU, Sigmoid
 from ..layers import Linear
 from ..module import Module, Sequential
 from ..universality import line_breakpoints, sawtooth_network
-from . import Checks, diagnose
+from . import Checks, diagnose, first_mistake
+from .key.ch05 import bump_target, kink_mistakes, reference_kinks
 
 __all__ = [
     "bump_target", "check_bump", "reference_kinks", "check_kinks", "check_shallow_sawtooth",
@@ -70,47 +72,9 @@ def _one_hidden_layer(model: Any, activation: type, what: str) -> str | None:
 
 # -- Exercise: a bump from two sigmoid units ---------------------------------------------
 
-def bump_target(x: np.ndarray, left: float, right: float, height: float) -> np.ndarray:
-    """The ideal bump: ``height`` on ``(left, right)``, 0 outside (``height / 2`` at the edges)."""
-    x = np.asarray(x, dtype=np.float64)
-    inside = (x > left) & (x < right)
-    edge = (x == left) | (x == right)
-    return np.where(inside, height, np.where(edge, height / 2, 0.0))
-
-
-def check_bump(
-    c: Checks,
-    make_bump: Callable[[float, float, float], Any],
-    left: float,
-    right: float,
-    height: float,
-    *,
-    margin: float = 0.02,
-    rtol: float = 0.01,
-    span: tuple[float, float] = (-1.0, 2.0),
-) -> bool:
-    r"""Check that ``make_bump(left, right, height)`` returns a network
-    ``Sequential(Linear(1, 2), Sigmoid(), Linear(2, 1))`` whose output is
-    within ``rtol * |height|`` of ``height`` at every :math:`x` in ``(left, right)``
-    at least ``margin`` from both edges, and of 0 at every :math:`x` of ``span``
-    at least ``margin`` outside them.
-    """
-    name = f"bump of height {height:g} on ({left:g}, {right:g})"
-    ok, model = c.call(name, lambda: make_bump(left, right, height))
-    if not ok:
-        return False
-    problem = _one_hidden_layer(model, Sigmoid, "Sigmoid")
-    if problem is None and model[0].out_features != 2:
-        problem = f"use exactly two sigmoid units (a rising and a falling step); got {model[0].out_features}."
-    if problem:
-        return c.true(name, False, problem)
-    x = np.linspace(span[0], span[1], 6001)
-    keep = (np.abs(x - left) >= margin) & (np.abs(x - right) >= margin)
-    x = x[keep]
-    ok, out = c.call(name, lambda: model.forward(x[:, None]))
-    if not ok:
-        return False
-    expected = bump_target(x, left, right, height)[:, None]
+def _bump_hint(model: Sequential, x: np.ndarray, left: float, right: float, height: float, margin: float,
+               rtol: float) -> Callable[[np.ndarray, np.ndarray], str]:
+    """The hint for a wrong bump: it names the mistake from the network's weights and its output on ``x``."""
     w = np.ravel(model[0].weight.value).astype(np.float64)
     b = np.ravel(model[0].bias.value).astype(np.float64) if model[0].bias is not None else np.zeros(2)
     tol = rtol * abs(height)
@@ -162,85 +126,46 @@ def check_bump(
             return f"the whole output is shifted by {offset:.4g}: the output bias must be 0."
         return diagnose(a, e)
 
-    return c.array(name, lambda: out, expected, rtol=0, atol=rtol * abs(height), hint=hint)
+    return hint
+
+
+def check_bump(
+    c: Checks,
+    make_bump: Callable[[float, float, float], Any],
+    left: float,
+    right: float,
+    height: float,
+    *,
+    margin: float = 0.02,
+    rtol: float = 0.01,
+    span: tuple[float, float] = (-1.0, 2.0),
+) -> bool:
+    r"""Check that ``make_bump(left, right, height)`` returns a network
+    ``Sequential(Linear(1, 2), Sigmoid(), Linear(2, 1))`` whose output is
+    within ``rtol * |height|`` of ``height`` at every :math:`x` in ``(left, right)``
+    at least ``margin`` from both edges, and of 0 at every :math:`x` of ``span``
+    at least ``margin`` outside them.
+    """
+    name = f"bump of height {height:g} on ({left:g}, {right:g})"
+    ok, model = c.call(name, lambda: make_bump(left, right, height))
+    if not ok:
+        return False
+    problem = _one_hidden_layer(model, Sigmoid, "Sigmoid")
+    if problem is None and model[0].out_features != 2:
+        problem = f"use exactly two sigmoid units (a rising and a falling step); got {model[0].out_features}."
+    if problem:
+        return c.fail(name, problem)
+    x = np.linspace(span[0], span[1], 6001)
+    keep = (np.abs(x - left) >= margin) & (np.abs(x - right) >= margin)
+    x = x[keep]
+    ok, out = c.call(name, lambda: model.forward(x[:, None]))
+    if not ok:
+        return False
+    expected = bump_target(x, left, right, height)[:, None]
+    return c.array(name, lambda: out, expected, rtol=0, atol=rtol * abs(height), hint=_bump_hint(model, x, left, right, height, margin, rtol))
 
 
 # -- Exercise: the kinks of a one-hidden-layer ReLU network ------------------------------
-
-def reference_kinks(W1: Any, b1: Any, W2: Any, tol: float = 1e-9) -> np.ndarray:
-    r"""Where the output of :math:`f(x) = \max(0, xW_1 + b_1)\,W_2 + b_2` bends, for one input :math:`x`.
-
-    Unit :math:`k` switches at :math:`x_k = -b_k / w_k` (a unit with
-    :math:`w_k = 0` is constant and never switches), and the slope of the
-    output changes there by :math:`a_k |w_k|` (:math:`a_k` its output weight),
-    whichever way the unit faces. Units that switch at the same point add
-    their changes; a kink is where the total change is not 0.
-
-    Returns
-    -------
-    ndarray, shape ``(k,)``
-        The kinks in increasing order.
-    """
-    w = np.asarray(W1, dtype=np.float64).reshape(-1)
-    b = np.asarray(b1, dtype=np.float64).reshape(-1)
-    a = np.asarray(W2, dtype=np.float64).reshape(-1)
-    live = w != 0
-    where = -b[live] / w[live]
-    change = a[live] * np.abs(w[live])
-    order = np.argsort(where, kind="stable")
-    where, change = where[order], change[order]
-    kinks = []
-    i = 0
-    while i < len(where):
-        j = i
-        total = 0.0
-        while j < len(where) and abs(where[j] - where[i]) <= tol * max(1.0, abs(where[i])):
-            total += change[j]
-            j += 1
-        scale = float(np.max(np.abs(change[i:j])))
-        if abs(total) > tol * max(1.0, scale):
-            kinks.append(where[i])
-        i = j
-    return np.array(kinks, dtype=np.float64)
-
-
-def _kink_mistakes(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """(wrong answer, hint) of the usual wrong ways to find the kinks; each hint names only
-    the reasons that apply to this network."""
-    w, b, a = W1.reshape(-1), b1.reshape(-1), W2.reshape(-1)
-    live = w != 0
-    every = -b[live] / w[live]
-    bending = live & (a != 0)
-    points = -b[bending] / w[bending]
-    zero_out = "a unit whose output weight is 0 does not bend the output"
-    merge = "units that switch at the same x make one kink together (merge equal positions, e.g. with np.unique)"
-    cancel = (
-        "where the slope changes a_k |w_k| of the units switching at one point add up to 0 there is no kink "
-        "at all (max(0, z) - max(0, -z) = z is a straight line)"
-    )
-    has_zero_out = bool(np.any(live & (a == 0)))
-    has_dup = np.unique(points).size < points.size
-    has_cancel = reference_kinks(W1, b1, W2).size < np.unique(points).size
-
-    def reasons(*items: tuple[bool, str]) -> str:
-        text = "; ".join(t for flag, t in items if flag)
-        return text[0].upper() + text[1:] + "." if text else ""
-
-    mistakes = [
-        (np.sort(b[live] / w[live]),
-         "the sign is off: the unit max(0, w x + b) switches where w x + b = 0, that is at x = -b / w."),
-        (np.sort(every), "that is every unit's switching point, but not every one is a kink. "
-         + reasons((has_zero_out, zero_out), (has_dup, merge), (has_cancel, cancel))),
-        (np.unique(every), "close: the duplicates are merged, but not every switching point is a kink. "
-         + reasons((has_zero_out, zero_out), (has_cancel, cancel))),
-        (np.sort(points), "close: " + reasons((has_dup, merge), (has_cancel, cancel))),
-        (np.unique(points), "almost: " + reasons((has_cancel, cancel))),
-    ]
-    if not np.all(live):
-        mistakes.append((-b / np.where(live, w, np.nan),
-                         "a unit with input weight w = 0 is constant and never switches: leave it out instead of dividing by 0."))
-    return mistakes
-
 
 def check_kinks(
     c: Checks,
@@ -263,11 +188,7 @@ def check_kinks(
     ok, out = c.call(name, lambda: kinks(W1.copy(), b1.copy(), W2.copy()))
     if not ok:
         return False
-    mistakes = _kink_mistakes(W1, b1, W2)
-
-    def same(u: np.ndarray, v: np.ndarray) -> bool:
-        return u.shape == v.shape and bool(np.all(np.isfinite(u) == np.isfinite(v))) and bool(
-            np.allclose(u[np.isfinite(u)], v[np.isfinite(v)], rtol=1e-6, atol=1e-9))
+    mistakes = kink_mistakes(W1, b1, W2)
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
         flat = a.reshape(-1)
@@ -278,10 +199,7 @@ def check_kinks(
                     "switches; leave it out instead of dividing by 0.")
         if flat.shape == e.shape and np.allclose(np.sort(flat), e, rtol=1e-6, atol=1e-9):
             return "the right kinks, but not in increasing order: sort them (np.sort)."
-        for wrong, text in mistakes:
-            if same(flat, wrong) and not same(wrong, e):
-                return text
-        return diagnose(flat, e) + f" (expected the kinks {np.round(e, 4)})"
+        return first_mistake(flat, e, mistakes) or diagnose(flat, e) + f" (expected the kinks {np.round(e, 4)})"
 
     return c.array(name, lambda: out, expected, hint=hint)
 
@@ -308,7 +226,7 @@ def check_shallow_sawtooth(c: Checks, build: Any, depth: int = 3, *, max_units: 
             f"one for each of the {2**depth - 1} kinks."
         )
     if problem:
-        return c.true(name, False, problem)
+        return c.fail(name, problem)
     teeth = 2**depth
     x = np.unique(np.r_[np.linspace(0.0, 1.0, 4001), np.arange(teeth + 1) / teeth])
     ok, out = c.call(name, lambda: model.forward(x[:, None]))

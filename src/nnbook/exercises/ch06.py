@@ -7,6 +7,7 @@ answer is compared with a catalogue of the usual mistakes (a transposed
 product, the bias gradient not summed over the batch, ``=`` where ``+=`` was
 meant, :math:`(1 - h)^2` for :math:`1 - h^2`, the mean taken twice or not at
 all, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch06`.
 
 >>> from nnbook.exercises import checks, ch06
 >>> with checks("the reference layer") as c:
@@ -26,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import functional as F
-from ..gradcheck import numerical_gradient, relative_error
-from ..module import Module, Parameter
-from . import Checks, FloatingPointTrouble, as_numbers, close, diagnose, error_hint, strict
+from ..module import Parameter
+from . import Checks, as_numbers, close, error_hint
+from .key.ch06 import (ReferenceLinear, ce_mistakes, cross_entropy_grad, linear_gradients, linear_mistakes,
+                      two_layer_backward, two_layer_mistakes)
 
 __all__ = [
     "ReferenceLinear", "check_linear_backward",
@@ -50,95 +51,7 @@ MODES_HINT = (
 )
 
 
-# -- running the student's code -------------------------------------------------------------
-
-def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-8, atol: float = 1e-11) -> bool:
-    return close(a, b, rtol=rtol, atol=atol)
-
-
-def _first_mistake(actual: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]]) -> str:
-    """The hint of the first catalogued mistake that ``actual`` matches, else :func:`diagnose`."""
-    for wrong, text in mistakes:
-        try:
-            w = np.asarray(wrong, dtype=np.float64)
-        except (TypeError, ValueError):
-            continue
-        if w.shape == actual.shape and _close(actual, w, 1e-6, 1e-9) and not (
-            w.shape == expected.shape and _close(w, expected, 1e-6, 1e-9)
-        ):
-            return text
-    return diagnose(actual, expected)
-
-
 # -- Exercise: the backward pass of a linear layer -----------------------------------------------
-
-class ReferenceLinear(Module):
-    r"""The reference solution: :math:`Z = XW + b` with the three messages of the chapter.
-
-    ``backward(G)`` adds :math:`X^\top G` into ``weight.grad`` and
-    :math:`\sum_i G_i` into ``bias.grad``, and returns :math:`G W^\top`.
-    """
-
-    def __init__(self, in_features: int, out_features: int, rng: np.random.Generator | None = None) -> None:
-        rng = rng if rng is not None else np.random.default_rng(0)
-        self.weight = Parameter(rng.normal(scale=1 / np.sqrt(in_features), size=(in_features, out_features)))
-        self.bias = Parameter(np.zeros(out_features), decay=False)
-        self.x: np.ndarray | None = None
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return x @ self.weight.value + self.bias.value
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        x = self._cached(self.x)
-        self.weight.grad += x.T @ grad_out
-        self.bias.grad += grad_out.sum(axis=0)
-        return grad_out @ self.weight.value.T
-
-
-def _linear_mistakes(X: np.ndarray, W: np.ndarray, G: np.ndarray, what: str) -> list[tuple[Any, str]]:
-    n = X.shape[0]
-    if what == "dX":
-        out = [
-            (G @ W.T / n, "you divided dL/dX by the batch size: the loss already averaged over the batch (its "
-                          "gradient carries the 1/n), so a layer only applies the chain rule: dX = grad_out @ W.T."),
-            (-(G @ W.T), "the sign is flipped: dX = grad_out @ W.T."),
-            (G, "you returned grad_out unchanged; the input gradient is grad_out @ W.T (each input feeds every "
-                "output through its row of W)."),
-        ]
-        if W.shape[0] == W.shape[1]:
-            out.insert(0, (G @ W, "a transposed product: dL/dX = grad_out @ W.T (shape (n, d_out) times (d_out, "
-                                  "d_in)), not grad_out @ W. With d_in = d_out both have the right shape; only "
-                                  "the transpose is right."))
-        return out
-    if what == "weight":
-        out = [
-            (X.T @ G / n, "you divided weight.grad by the batch size: the loss already averaged over the batch, "
-                          "so dW = X.T @ grad_out, with no further 1/n."),
-            (-(X.T @ G), "the sign is flipped: dW = X.T @ grad_out."),
-            (np.outer(X[-1], G[-1]), "only the last example of the batch: X.T @ grad_out sums the outer "
-                                     "products x_i g_i^T over ALL examples."),
-            (np.outer(X.sum(axis=0), G.sum(axis=0)), "you summed X and grad_out over the batch separately and "
-                                                     "multiplied the sums; dW = X.T @ grad_out sums the product "
-                                                     "of each example's x_i and g_i."),
-        ]
-        if W.shape[0] == W.shape[1]:
-            out.insert(0, ((X.T @ G).T, "weight.grad is transposed: the weight is (d_in, d_out), so "
-                                        "dW = X.T @ grad_out, not grad_out.T @ X."))
-        return out
-    # bias
-    return [
-        (G.mean(axis=0), "bias.grad is the SUM of grad_out over the batch (axis 0), not the mean: the loss "
-                         "already averaged."),
-        (G[-1], "only the last example: the bias is shared by all n examples, so its gradient is "
-                "grad_out.sum(axis=0)."),
-        (G[0], "only the first example: the bias is shared by all n examples, so its gradient is "
-               "grad_out.sum(axis=0)."),
-        (-G.sum(axis=0), "the sign is flipped: bias.grad += grad_out.sum(axis=0)."),
-        (np.full(G.shape[1], G.sum()), "you summed over everything; sum over the batch only, "
-                                       "grad_out.sum(axis=0), one number per output unit."),
-    ]
-
 
 def _shape_hint(what: str, actual: tuple[int, ...], expected: tuple[int, ...]) -> str:
     text = f"{what} has shape {actual}, expected {expected}. "
@@ -152,6 +65,77 @@ def _shape_hint(what: str, actual: tuple[int, ...], expected: tuple[int, ...]) -
             return text + "A transposed product: dW = X.T @ grad_out is (d_in, n) times (n, d_out)."
         return text + "dW = X.T @ grad_out: (d_in, n) times (n, d_out)."
     return text + "dL/dX has the shape of the input: grad_out @ W.T is (n, d_out) times (d_out, d_in)."
+
+
+def _linear_error_hint(exc: BaseException) -> str:
+    hint = error_hint(exc)
+    if "non-broadcastable output operand" in str(exc):
+        hint += (". What you add into a .grad must have the parameter's shape: bias.grad is (d_out,), so the "
+                 "bias gradient is summed over the batch, grad_out.sum(axis=0); weight.grad is (d_in, d_out), "
+                 "X.T @ grad_out.")
+    elif "matmul" in str(exc) or "shapes" in str(exc) or "broadcast" in str(exc):
+        hint += (". Check the shapes: X is (n, d_in), W is (d_in, d_out), grad_out is (n, d_out); "
+                 "dX = grad_out @ W.T, dW = X.T @ grad_out, db = grad_out.sum(axis=0).")
+    return hint
+
+
+_WHAT = {"dX": "the returned dL/dX", "weight": "weight.grad", "bias": "bias.grad"}
+
+
+def _check_one_pass(c: Checks, build: Callable[[], Any], X: np.ndarray, W: np.ndarray, G: np.ndarray, label: str) -> bool:
+    """Checks 1-3: the returned dL/dX, weight.grad and bias.grad after one backward pass from zero."""
+    names = {"dX": f"{label}: backward returns dL/dX", "weight": f"{label}: weight.grad", "bias": f"{label}: bias.grad"}
+    with c.step(*names.values(), hint=_linear_error_hint) as run:
+        m = build()
+        run(m.forward, X.copy())
+        back = run(m.backward, G.copy())
+        results = {"dX": back, "weight": m.weight.grad.copy(), "bias": m.bias.grad.copy()}
+    if not run.ok:
+        return False
+    expected = linear_gradients(X, W, G)
+    ok = True
+    for key, name in names.items():
+        try:
+            a = as_numbers(results[key])
+        except TypeError as exc:
+            ok &= c.fail(name, ("backward returned None: it must RETURN dL/dX = grad_out @ W.T (the next layer down "
+                                "needs it), after adding the parameter gradients into .grad.")
+                         if key == "dX" and results[key] is None else f"could not read {_WHAT[key]} as numbers: {exc}")
+            continue
+
+        def hint(a: np.ndarray, e: np.ndarray, key: str = key) -> str | None:
+            if a.shape != e.shape:
+                return _shape_hint(_WHAT[key], a.shape, e.shape)
+            if key != "dX" and not np.any(a):
+                return (f"{_WHAT[key]} is still all zeros: add the gradient into it in place (self.{key}.grad += ...); "
+                        "assigning a new array to a local name does not change the parameter.")
+            return None
+
+        ok &= c.array(name, a, expected[key], rtol=1e-8, atol=1e-11, hint=hint, mistakes=linear_mistakes(X, W, G, key))
+    return bool(ok)
+
+
+def _check_accumulation(c: Checks, build: Callable[[], Any], X: np.ndarray, W: np.ndarray, b: np.ndarray,
+                        G: np.ndarray, name: str) -> bool:
+    """Check 5: a second forward-backward pass adds into .grad."""
+    with c.step(name) as run:
+        m = build()
+        for _ in range(2):
+            run(m.forward, X.copy())
+            run(m.backward, G.copy())
+        gw, gb = as_numbers(m.weight.grad), as_numbers(m.bias.grad)
+        once = linear_gradients(X, W, G)
+        if close(gw, 2 * once["weight"], 1e-8, 1e-11) and close(gb, 2 * once["bias"], 1e-8, 1e-11):
+            c.succeed(name)
+        elif (gw.shape == W.shape and close(gw, once["weight"], 1e-8, 1e-11)) or (
+                gb.shape == b.shape and close(gb, once["bias"], 1e-8, 1e-11)):
+            c.fail(name, "after two forward-backward passes without zero_grad, .grad holds only the last pass: you "
+                         "overwrote it (self.weight.grad = ...). Add into it (+=): gradients accumulate, as when a "
+                         "parameter is used twice, and the optimizer's zero_grad() resets them between steps.")
+        else:
+            c.fail(name, "after two forward-backward passes without zero_grad, .grad should be twice the gradient of "
+                         "one pass (X.T @ grad_out and grad_out.sum(axis=0), added twice).")
+    return run.ok
 
 
 def check_linear_backward(
@@ -172,7 +156,6 @@ def check_linear_backward(
     W = r.normal(size=(d_in, d_out))
     b = r.normal(size=d_out)
     G = r.normal(size=(n, d_out))
-    ok = True
 
     def build() -> Any:
         m = cls(d_in, d_out, rng=np.random.default_rng(seed))
@@ -187,153 +170,20 @@ def check_linear_backward(
         m.bias.grad[...] = 0
         return m
 
-    # 1-3: one backward pass ------------------------------------------------------------------
-    names = [f"{label}: backward returns dL/dX", f"{label}: weight.grad", f"{label}: bias.grad"]
-    try:
-        m = build()
-        strict(lambda: m.forward(X.copy()))
-        back = strict(lambda: m.backward(G.copy()))
-        results = {"dX": back, "weight": m.weight.grad.copy(), "bias": m.bias.grad.copy()}
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        hint = error_hint(exc)
-        if "non-broadcastable output operand" in str(exc):
-            hint += (". What you add into a .grad must have the parameter's shape: bias.grad is (d_out,), so the "
-                     "bias gradient is summed over the batch, grad_out.sum(axis=0); weight.grad is (d_in, d_out), "
-                     "X.T @ grad_out.")
-        elif "matmul" in str(exc) or "shapes" in str(exc) or "broadcast" in str(exc):
-            hint += (". Check the shapes: X is (n, d_in), W is (d_in, d_out), grad_out is (n, d_out); "
-                     "dX = grad_out @ W.T, dW = X.T @ grad_out, db = grad_out.sum(axis=0).")
-        for nm in names:
-            ok &= c._fail(nm, hint)
-        results = None
-    if results is not None:
-        expected = {"dX": G @ W.T, "weight": X.T @ G, "bias": G.sum(axis=0)}
-        what_name = {"dX": "the returned dL/dX", "weight": "weight.grad", "bias": "bias.grad"}
-        for nm, key in zip(names, ("dX", "weight", "bias")):
-            try:
-                a = as_numbers(results[key])
-            except TypeError as exc:
-                hint = f"could not read {what_name[key]} as numbers: {exc}"
-                if key == "dX" and results[key] is None:
-                    hint = ("backward returned None: it must RETURN dL/dX = grad_out @ W.T (the next layer down "
-                            "needs it), after adding the parameter gradients into .grad.")
-                ok &= c._fail(nm, hint)
-                continue
-            e = expected[key]
-            if _close(a, e):
-                ok &= c._pass(nm)
-            elif a.shape != e.shape:
-                ok &= c._fail(nm, _shape_hint(what_name[key], a.shape, e.shape))
-            elif key != "dX" and not np.any(a):
-                ok &= c._fail(nm, f"{what_name[key]} is still all zeros: add the gradient into it in place "
-                                  f"(self.{key}.grad += ...); assigning a new array to a local name does not "
-                                  "change the parameter.")
-            else:
-                ok &= c._fail(nm, _first_mistake(a, e, _linear_mistakes(X, W, G, key)))
-
-    # 4: gradient check against central differences ----------------------------------------------
-    n4 = f"{label}: gradient check against central differences"
-    try:
-        m = build()
-        strict(lambda: m.forward(X.copy()))
-        dX = as_numbers(strict(lambda: m.backward(G.copy())))
-        analytic = {"input": dX, "weight": m.weight.grad.astype(np.float64), "bias": m.bias.grad.astype(np.float64)}
-        probe = build()
-        Xp = X.copy()
-
-        def f(_: np.ndarray) -> float:
-            return float(np.sum(G * as_numbers(probe.forward(Xp))))
-
-        numeric = {"input": numerical_gradient(f, Xp), "weight": numerical_gradient(f, probe.weight.value),
-                   "bias": numerical_gradient(f, probe.bias.value)}
-        errors = {k: (relative_error(analytic[k], numeric[k]) if analytic[k].shape == numeric[k].shape else 1.0)
-                  for k in numeric}
-        bad = [f"{k} (relative error {errors[k]:.1e})" for k in errors if not errors[k] < 1e-6]
-        if bad:
-            ok &= c._fail(n4, "backprop and central differences (f(p + eps) - f(p - eps)) / (2 eps) of "
-                              "sum(grad_out * forward(X)) disagree for: " + ", ".join(bad)
-                              + ". A correct backward agrees to about 1e-9.")
-        else:
-            ok &= c._pass(n4)
-    except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n4, error_hint(exc))
-
-    # 5: accumulation ---------------------------------------------------------------------
-    n5 = f"{label}: a second backward adds into .grad"
-    try:
-        m = build()
-        for _ in range(2):
-            strict(lambda: m.forward(X.copy()))
-            strict(lambda: m.backward(G.copy()))
-        gw, gb = as_numbers(m.weight.grad), as_numbers(m.bias.grad)
-        if _close(gw, 2 * X.T @ G) and _close(gb, 2 * G.sum(axis=0)):
-            ok &= c._pass(n5)
-        elif (gw.shape == W.shape and _close(gw, X.T @ G)) or (gb.shape == b.shape and _close(gb, G.sum(axis=0))):
-            ok &= c._fail(n5, "after two forward-backward passes without zero_grad, .grad holds only the last "
-                              "pass: you overwrote it (self.weight.grad = ...). Add into it (+=): gradients "
-                              "accumulate, as when a parameter is used twice, and the optimizer's zero_grad() "
-                              "resets them between steps.")
-        else:
-            ok &= c._fail(n5, "after two forward-backward passes without zero_grad, .grad should be twice the "
-                              "gradient of one pass (X.T @ grad_out and grad_out.sum(axis=0), added twice).")
-    except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n5, error_hint(exc))
+    ok = _check_one_pass(c, build, X, W, G, label)
+    ok &= c.backward_check(f"{label}: gradient check against central differences", build, X, G,
+                           params=("weight", "bias"))
+    ok &= _check_accumulation(c, build, X, W, b, G, f"{label}: a second backward adds into .grad")
     return bool(ok)
 
 
 # -- Exercise: the backward pass of a two-layer tanh network --------------------------------------
 
-def _two_layer(
-    X: np.ndarray, Y: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, *,
-    scale: str = "mean", sign: float = 1.0, slope: str = "1-h^2", bias: str = "sum",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The matrix-form backward pass, with switches that reproduce the usual mistakes."""
-    Z1 = X @ W1 + b1
-    H = np.tanh(Z1)
-    Yhat = H @ W2 + b2
-    N = Yhat.size
-    D2 = {"mean": 2 * (Yhat - Y) / N, "none": Yhat - Y, "half": (Yhat - Y) / N,
-          "rows": 2 * (Yhat - Y) / X.shape[0]}[scale] * sign
-    gprime = {"1-h^2": 1 - H**2, "(1-h)^2": (1 - H) ** 2, "1-z^2": 1 - Z1**2, "none": np.ones_like(H),
-              "h": H}[slope]
-    D1 = (D2 @ W2.T) * gprime
-    red = (lambda D: D.sum(axis=0)) if bias == "sum" else (lambda D: D.mean(axis=0))
-    return X.T @ D1, red(D1), H.T @ D2, red(D2)
-
-
-def two_layer_backward(
-    X: np.ndarray, Y: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""The reference solution: gradients of ``MSELoss`` (mean over all entries) for ``Linear-Tanh-Linear``.
-
-    .. math::
-        \delta_2 = \tfrac{2}{N}(\hat Y - Y),\quad
-        \delta_1 = (\delta_2 W_2^\top) \odot (1 - H^2),\quad
-        \partial W_2 = H^\top\delta_2,\ \partial b_2 = \textstyle\sum_i \delta_{2,i},\quad
-        \partial W_1 = X^\top\delta_1,\ \partial b_1 = \textstyle\sum_i \delta_{1,i}.
-
-    Returns ``(dW1, db1, dW2, db2)``.
-    """
-    return _two_layer(X, Y, W1, b1, W2, b2)
-
-
-_TWO_LAYER_MISTAKES = [
-    ({"scale": "none"}, "the output delta has no 2/N: MSELoss is the MEAN of (y_hat - y)^2 over all N = n * k "
-                        "entries, so dL/dY_hat = 2 (Y_hat - Y) / N."),
-    ({"scale": "half"}, "the factor 2 is missing: the derivative of (y_hat - y)^2 is 2 (y_hat - y); nnbook's "
-                        "MSELoss has no 1/2 in front (dL/dY_hat = 2 (Y_hat - Y) / N)."),
-    ({"scale": "rows"}, "you divided by the batch size n; MSELoss averages over all N = n * k entries of "
-                        "Y_hat (Y_hat.size), so dL/dY_hat = 2 (Y_hat - Y) / N."),
-    ({"sign": -1.0}, "the sign is flipped: dL/dY_hat = 2 (Y_hat - Y) / N, prediction minus target (with "
-                     "y - y_hat gradient descent would climb the loss)."),
-    ({"slope": "(1-h)^2"}, "the tanh slope is 1 - h^2, not (1 - h)^2: d tanh(z)/dz = 1 - tanh(z)^2."),
-    ({"slope": "1-z^2"}, "the tanh slope 1 - tanh(z)^2 takes the hidden OUTPUT H = tanh(Z1), not the "
-                         "pre-activation: use 1 - H**2, not 1 - Z1**2."),
-    ({"slope": "none"}, "the hidden delta is missing the tanh slope: delta1 = (delta2 @ W2.T) * (1 - H**2)."),
-    ({"slope": "h"}, "you multiplied by H, the tanh itself; multiply by its derivative 1 - H**2."),
-    ({"bias": "mean"}, "a bias gradient is the SUM of the deltas over the batch (axis=0), not the mean: the "
-                       "1/N is already in the output delta."),
-]
+def _matmul_hint(exc: BaseException) -> str | None:
+    if "matmul" in str(exc) or "broadcast" in str(exc):
+        return error_hint(exc) + (". Shapes: X (n, d_in), H (n, width), deltas (n, width) and (n, d_out); dW = "
+                                  "(input of the layer).T @ delta, delta1 = (delta2 @ W2.T) * (1 - H**2).")
+    return None
 
 
 def check_two_layer_backward(
@@ -356,22 +206,17 @@ def check_two_layer_backward(
     label = f"{d_in}-{width}-{d_out} tanh network, batch of {n}"
     names = ["dW1", "db1", "dW2", "db2"]
     expected = two_layer_backward(*args)
-    try:
-        out = strict(lambda: fn(*(a.copy() for a in args)))
-    except Exception as exc:  # noqa: BLE001
-        hint = error_hint(exc)
-        if "matmul" in str(exc) or "broadcast" in str(exc):
-            hint += (". Shapes: X (n, d_in), H (n, width), deltas (n, width) and (n, d_out); dW = "
-                     "(input of the layer).T @ delta, delta1 = (delta2 @ W2.T) * (1 - H**2).")
-        return c._fail(f"{label}: all four gradients", hint)
+    with c.step(f"{label}: all four gradients", hint=_matmul_hint) as run:
+        out = run(fn, *(a.copy() for a in args))
+    if not run.ok:
+        return False
     if not isinstance(out, (tuple, list)) or len(out) != 4:
-        return c._fail(f"{label}: all four gradients",
-                       "return a tuple of four arrays, (dW1, db1, dW2, db2), in this order.")
-    variants = [(_two_layer(*args, **kw), text) for kw, text in _TWO_LAYER_MISTAKES]
+        return c.fail(f"{label}: all four gradients", "return a tuple of four arrays, (dW1, db1, dW2, db2), in this order.")
+    variants = two_layer_mistakes(args)
+    swapped = close(_safe(out[0]), expected[2], 1e-8, 1e-11) if expected[0].shape == expected[2].shape else False
     ok = True
-    swapped = _close(_safe(out[0]), expected[2]) if expected[0].shape == expected[2].shape else False
     for i, nm in enumerate(names):
-        def hint(a: np.ndarray, e: np.ndarray, i: int = i, nm: str = nm) -> str:
+        def hint(a: np.ndarray, e: np.ndarray, nm: str = nm) -> str | None:
             if a.shape != e.shape:
                 other = [k for k, ex in zip(names, expected) if ex.shape == a.shape]
                 if other:
@@ -383,9 +228,10 @@ def check_two_layer_backward(
                     return f"{nm} has shape {a.shape}, expected {e.shape}: sum the deltas over the batch, axis=0."
             if swapped:
                 return "the gradients are in the wrong order: return (dW1, db1, dW2, db2)."
-            return _first_mistake(a, e, [(v[i], text) for v, text in variants])
+            return None
 
-        ok &= c.array(f"{label}: {nm}", lambda i=i: out[i], expected[i], rtol=1e-7, atol=1e-10, hint=hint)
+        ok &= c.array(f"{label}: {nm}", lambda i=i: out[i], expected[i], rtol=1e-7, atol=1e-10, hint=hint,
+                      mistakes=[(v[i], text) for v, text in variants])
     return bool(ok)
 
 
@@ -398,43 +244,17 @@ def _safe(x: Any) -> np.ndarray:
 
 # -- Exercise: the gradient of softmax cross-entropy at the logits ----------------------------------
 
-def cross_entropy_grad(Z: Any, y: Any) -> np.ndarray:
-    r"""The reference solution: :math:`(\mathrm{softmax}(Z) - \mathrm{onehot}(y))/n`, the gradient of
-    ``CrossEntropyLoss`` (mean over the batch) at the logits ``Z`` of shape ``(n, k)``."""
-    Z = np.asarray(Z, dtype=np.float64)
-    y = np.asarray(y)
-    G = F.softmax(Z, axis=1)
-    G[np.arange(Z.shape[0]), y] -= 1
-    return G / Z.shape[0]
-
-
 _SOFTMAX_OVERFLOW = (
     "overflow in exp: np.exp(Z) overflows for logits near 1000 (inf / inf = nan). Subtract each row's maximum "
     "first, Z - Z.max(axis=1, keepdims=True): softmax does not change, and the largest exponent is exp(0) = 1."
 )
 
 
-def _ce_mistakes(Z: np.ndarray, y: np.ndarray) -> list[tuple[Any, str]]:
-    n, k = Z.shape
-    with np.errstate(all="ignore"):
-        S = F.softmax(Z, axis=1)
-        S0 = F.softmax(Z, axis=0)
-    onehot = np.eye(k)[y]
-    return [
-        (S - onehot, "no 1/n: CrossEntropyLoss is the MEAN over the n examples of the batch, so its gradient "
-                     "at the logits is (softmax(Z) - onehot(y)) / n."),
-        ((onehot - S) / n, "the sign is flipped: the gradient is (softmax(Z) - onehot(y)) / n, probabilities "
-                           "minus targets."),
-        (S / n, "the one-hot targets are missing: subtract 1 from the probability of the true class in each "
-                "row, (softmax(Z) - onehot(y)) / n."),
-        ((S - onehot) / (n * k), "you divided by n * k; the mean is over the n examples only (each row "
-                                 "is one example's k logits): divide by n."),
-        ((S0 - onehot) / n, "softmax over the wrong axis: each ROW is one example, so normalize over "
-                            "the classes, axis=1 (every row of softmax sums to 1)."),
-        (onehot / n - 1 / n, "that is (onehot - 1) / n: the probabilities softmax(Z) are missing."),
-        ((np.log(np.maximum(S, 1e-300)) - onehot) / n, "you used log_softmax; the gradient contains the "
-                                                       "probabilities softmax(Z) themselves."),
-    ]
+def _labels_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, (ValueError, IndexError)) and ("broadcast" in str(exc) or "index" in str(exc)):
+        return error_hint(exc) + (". Z is (n, k) and y holds n class indices: the one-hot rows are np.eye(k)[y], or "
+                                  "subtract 1 at G[np.arange(n), y].")
+    return None
 
 
 def check_cross_entropy_grad(
@@ -447,22 +267,13 @@ def check_cross_entropy_grad(
     y = r.integers(0, k, size=n)
     y[0] = k - 1
     label = name or f"batch of {n} with {k} classes, logits of size ~{scale:g}"
-    expected = cross_entropy_grad(Z, y)
-    try:
-        out = strict(lambda: fn(Z.copy(), y.copy()))
-    except FloatingPointTrouble:
-        return c._fail(label, _SOFTMAX_OVERFLOW)
-    except Exception as exc:  # noqa: BLE001
-        hint = error_hint(exc)
-        if isinstance(exc, (ValueError, IndexError)) and ("broadcast" in str(exc) or "index" in str(exc)):
-            hint += (". Z is (n, k) and y holds n class indices: the one-hot rows are np.eye(k)[y], or subtract "
-                     "1 at G[np.arange(n), y].")
-        return c._fail(label, hint)
-    mistakes = _ce_mistakes(Z, y)
+    with c.step(label, trouble=_SOFTMAX_OVERFLOW, hint=_labels_hint) as run:
+        out = run(fn, Z.copy(), y.copy())
+    if not run.ok:
+        return False
 
-    def hint(a: np.ndarray, e: np.ndarray) -> str:
-        if a.shape == e.shape and not np.all(np.isfinite(a)):
-            return _SOFTMAX_OVERFLOW
-        return _first_mistake(a, e, mistakes)
+    def hint(a: np.ndarray, e: np.ndarray) -> str | None:
+        return _SOFTMAX_OVERFLOW if a.shape == e.shape and not np.all(np.isfinite(a)) else None
 
-    return c.array(label, lambda: out, expected, rtol=1e-7, atol=1e-12, hint=hint)
+    return c.array(label, lambda: out, cross_entropy_grad(Z, y), rtol=1e-7, atol=1e-12, hint=hint,
+                   mistakes=ce_mistakes(Z, y))

@@ -7,6 +7,7 @@ the uniform, the fan-in alone, a normal draw, NumPy's global generator, the
 pre-activations measured instead of the activations, a mean of per-unit
 standard deviations, a missing absolute value, ...) so that the hint names
 the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch07`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch07
@@ -27,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from ..activations import Elementwise, PReLU
 from ..diagnostics import deep_network
-from ..layers import Linear
 from ..module import Sequential
-from . import Checks, as_numbers, diagnose, error_hint
+from . import Checks, as_numbers, first_mistake
+from .key.ch07 import activation_profile, activations, bound_mistakes, profile_mistakes, xavier_uniform
 
 __all__ = [
     "xavier_uniform", "check_xavier_uniform",
@@ -57,36 +57,72 @@ VARIANCE_HINT = (
 
 # -- Exercise: a Xavier (Glorot) uniform initializer -----------------------------------------
 
-def xavier_uniform(d_in: int, d_out: int, rng: np.random.Generator) -> np.ndarray:
-    r"""The reference: :math:`w \sim \mathcal U(-a, a)`, :math:`a = \sqrt{6/(d_{in} + d_{out})}`, shape ``(d_in, d_out)``."""
-    a = np.sqrt(6.0 / (d_in + d_out))
-    return rng.uniform(-a, a, size=(d_in, d_out))
+def _shape_problem(W: np.ndarray, d_in: int, d_out: int) -> str | None:
+    if W.shape != (d_in, d_out):
+        if W.shape == (d_out, d_in):
+            return (f"shape {W.shape} is (d_out, d_in), PyTorch's layout; nnbook's weights are (d_in, d_out) = "
+                    f"{(d_in, d_out)}, so that Z = X @ W.")
+        if W.size == d_in * d_out:
+            return f"shape {W.shape}, expected {(d_in, d_out)}: pass size=(d_in, d_out) to the generator."
+        return f"shape {W.shape}, expected {(d_in, d_out)} (one weight for each input and each unit)."
+    return None if np.all(np.isfinite(W)) else "inf or nan among the weights."
 
 
-def _bound_mistakes(d_in: int, d_out: int) -> list[tuple[float, str]]:
-    """Bounds a of U(-a, a) that the usual mistakes give, with the hint for each."""
-    n = d_in + d_out
-    return [
-        (np.sqrt(2.0 / n), "your bound is sqrt(2 / (d_in + d_out)), the STANDARD DEVIATION Xavier asks for. A uniform "
-                           "U(-a, a) has variance a^2 / 3, so to get the variance 2 / (d_in + d_out) the bound must be "
-                           "a = sqrt(3 * 2 / (d_in + d_out)) = sqrt(6 / (d_in + d_out))."),
-        (np.sqrt(1.0 / n), "your bound is sqrt(1 / (d_in + d_out)); Xavier's bound is sqrt(6 / (d_in + d_out)) (variance "
-                           "a^2 / 3 = 2 / (d_in + d_out))."),
-        (np.sqrt(6.0 / d_in), "your bound is sqrt(6 / d_in), which counts the fan-in only (it is He's uniform bound, for "
-                              "ReLU units); Xavier's compromise between the forward and the backward pass uses "
-                              "d_in + d_out: a = sqrt(6 / (d_in + d_out))."),
-        (np.sqrt(3.0 / d_in), "your bound is sqrt(3 / d_in), variance 1 / d_in: that keeps the forward pass only "
-                              "(LeCun's uniform); Xavier's uses both fans: a = sqrt(6 / (d_in + d_out))."),
-        (np.sqrt(6.0 / d_out), "your bound is sqrt(6 / d_out), the fan-out alone; use d_in + d_out: "
-                               "a = sqrt(6 / (d_in + d_out))."),
-        (6.0 / n, "your bound is 6 / (d_in + d_out): the square root is missing, a = sqrt(6 / (d_in + d_out))."),
-        (np.sqrt(6.0) / n, "your bound is sqrt(6) / (d_in + d_out); the square root covers the whole fraction: "
-                           "a = sqrt(6 / (d_in + d_out))."),
-        (np.sqrt(6.0 / n) / 2, "your bound is half of sqrt(6 / (d_in + d_out)): U(-a, a) already spans 2a, so draw "
-                               "rng.uniform(-a, a) (or a * (2 * rng.random(shape) - 1)) without halving."),
-        (1.0, "your values lie in [-1, 1] (or [0, 1]): rng.uniform() or rng.random() without the bound. Draw from "
-              "[-a, a] with a = sqrt(6 / (d_in + d_out))."),
-    ]
+def _rng_problem(draw: Callable[[int], np.ndarray], seed: int) -> str | None:
+    """Whether the draw comes from the generator it is given (NumPy's global seed is put back)."""
+    state = np.random.get_state()
+    try:
+        np.random.seed(12345)
+        first = draw(seed)
+        np.random.seed(54321)
+        again = draw(seed)
+    finally:
+        np.random.set_state(state)
+    if not np.array_equal(first, again):
+        return ("the same rng seed gave different weights: the draw does not come from the rng argument "
+                "(np.random.uniform uses NumPy's global generator). Use rng.uniform(low, high, size=...).")
+    if np.array_equal(first, draw(seed + 1)):
+        return ("two different generators gave the same weights: draw them from rng, do not seed or "
+                "create a generator inside the function.")
+    return None
+
+
+def _kurtosis(W: np.ndarray) -> float:
+    return float(np.mean((W - W.mean()) ** 4) / max(np.var(W), 1e-300) ** 2)
+
+
+def _bounds_problem(W: np.ndarray, a: float, d_in: int, d_out: int) -> str | None:
+    top = float(np.max(np.abs(W)))
+    if top <= a * (1 + 1e-12) and top >= 0.98 * a and W.min() < 0:
+        return None
+    if W.min() >= 0:
+        return ("every value is >= 0: the weights must be centred at 0, drawn from [-a, a] "
+                "(rng.uniform(-a, a, ...)), not from [0, a].")
+    if _kurtosis(W) > 2.5:
+        return (f"values up to {top:.4g} beyond the bound a = sqrt(6 / (d_in + d_out)) = {a:.4g}, and the "
+                "values look normally distributed: Xavier-uniform draws from the uniform U(-a, a) "
+                "(rng.uniform), not from a normal distribution.")
+    return first_mistake(np.array(top), np.array(a), bound_mistakes(d_in, d_out), rtol=0.03, atol=0.0) or (
+        f"the largest |w| is {top:.4g}, but the bound is a = sqrt(6 / (d_in + d_out)) = {a:.4g}: "
+        "values must lie in [-a, a] and fill it.")
+
+
+def _moments_problem(W: np.ndarray, target_var: float) -> str | None:
+    mean, var = float(W.mean()), float(W.var())
+    if abs(mean) > 5 * np.sqrt(target_var / W.size):
+        return f"the mean of the weights is {mean:.4g}, not 0: draw from [-a, a], symmetric around 0."
+    if abs(var - target_var) > 0.03 * target_var:
+        return (f"the variance of the weights is {var:.4g}, but Xavier's is 2 / (d_in + d_out) = "
+                f"{target_var:.4g} (ratio {var / target_var:.3g}). A uniform U(-a, a) has variance a^2 / 3.")
+    return None
+
+
+def _uniform_problem(W: np.ndarray) -> str | None:
+    inner = float(np.mean(np.abs(W) <= np.max(np.abs(W)) / 2))
+    if abs(inner - 0.5) <= 0.02 and 1.6 < _kurtosis(W) < 2.0:
+        return None
+    return (f"{inner:.0%} of the values lie in the inner half [-m/2, m/2] of their range (m the largest "
+            "|w|); a uniform distribution puts 50% there. Use rng.uniform(-a, a, size=(d_in, d_out)).")
 
 
 def check_xavier_uniform(c: Checks, fn: Callable[..., Any], d_in: int, d_out: int, *, seed: int = 0, name: str | None = None) -> bool:
@@ -101,130 +137,24 @@ def check_xavier_uniform(c: Checks, fn: Callable[..., Any], d_in: int, d_out: in
     ``d_in * d_out`` of about :math:`10^5`). Returns whether all passed.
     """
     label = name or f"xavier_uniform({d_in}, {d_out}, rng)"
-    a = float(np.sqrt(6.0 / (d_in + d_out)))
-    target_var = 2.0 / (d_in + d_out)
-    ok = True
 
     def draw(s: int) -> np.ndarray:
         return as_numbers(fn(d_in, d_out, np.random.default_rng(s)))
 
-    # 1. shape -----------------------------------------------------------------------------
-    n1 = f"{label}: shape"
-    try:
+    with c.step(f"{label}: shape", strict=False) as run:
         W = draw(seed)
-    except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-        return c._fail(n1, error_hint(exc))
-    if W.shape != (d_in, d_out):
-        if W.shape == (d_out, d_in):
-            hint = (f"shape {W.shape} is (d_out, d_in), PyTorch's layout; nnbook's weights are (d_in, d_out) = "
-                    f"{(d_in, d_out)}, so that Z = X @ W.")
-        elif W.size == d_in * d_out:
-            hint = f"shape {W.shape}, expected {(d_in, d_out)}: pass size=(d_in, d_out) to the generator."
-        else:
-            hint = f"shape {W.shape}, expected {(d_in, d_out)} (one weight for each input and each unit)."
-        return c._fail(n1, hint)
-    if not np.all(np.isfinite(W)):
-        return c._fail(n1, "inf or nan among the weights.")
-    ok &= c._pass(n1)
-
-    # 2. the draw comes from the rng it is given --------------------------------------------
-    n2 = f"{label}: draws from the rng it is given"
-    try:
-        state = np.random.get_state()
-        try:
-            np.random.seed(12345)
-            first = draw(seed)
-            np.random.seed(54321)
-            again = draw(seed)
-        finally:
-            np.random.set_state(state)
-        other = draw(seed + 1)
-        if not np.array_equal(first, again):
-            ok &= c._fail(n2, "the same rng seed gave different weights: the draw does not come from the rng argument "
-                              "(np.random.uniform uses NumPy's global generator). Use rng.uniform(low, high, size=...).")
-        elif np.array_equal(first, other):
-            ok &= c._fail(n2, "two different generators gave the same weights: draw them from rng, do not seed or "
-                              "create a generator inside the function.")
-        else:
-            ok &= c._pass(n2)
-    except Exception as exc:  # noqa: BLE001
-        ok &= c._fail(n2, error_hint(exc))
-
-    # 3. bounds ----------------------------------------------------------------------------
-    n3 = f"{label}: bounds"
-    top = float(np.max(np.abs(W)))
-    kurtosis = float(np.mean((W - W.mean()) ** 4) / max(np.var(W), 1e-300) ** 2)
-    low_side = float(W.min())
-    if top <= a * (1 + 1e-12) and top >= 0.98 * a and low_side < 0:
-        ok &= c._pass(n3)
-    elif W.min() >= 0:
-        ok &= c._fail(n3, "every value is >= 0: the weights must be centred at 0, drawn from [-a, a] "
-                          "(rng.uniform(-a, a, ...)), not from [0, a].")
-    elif kurtosis > 2.5:
-        ok &= c._fail(n3, f"values up to {top:.4g} beyond the bound a = sqrt(6 / (d_in + d_out)) = {a:.4g}, and the "
-                          "values look normally distributed: Xavier-uniform draws from the uniform U(-a, a) "
-                          "(rng.uniform), not from a normal distribution.")
-    else:
-        for bound, text in _bound_mistakes(d_in, d_out):
-            if abs(top - bound) <= 0.03 * bound and abs(bound - a) > 0.05 * a:
-                ok &= c._fail(n3, text)
-                break
-        else:
-            ok &= c._fail(n3, f"the largest |w| is {top:.4g}, but the bound is a = sqrt(6 / (d_in + d_out)) = {a:.4g}: "
-                              "values must lie in [-a, a] and fill it.")
-
-    # 4. mean and variance ------------------------------------------------------------------
-    n4 = f"{label}: mean and variance"
-    mean, var = float(W.mean()), float(W.var())
-    se_mean = np.sqrt(target_var / W.size)
-    if abs(mean) <= 5 * se_mean + 1e-12 and abs(var - target_var) <= 0.03 * target_var:
-        ok &= c._pass(n4)
-    elif abs(mean) > 5 * se_mean:
-        ok &= c._fail(n4, f"the mean of the weights is {mean:.4g}, not 0: draw from [-a, a], symmetric around 0.")
-    else:
-        ok &= c._fail(n4, f"the variance of the weights is {var:.4g}, but Xavier's is 2 / (d_in + d_out) = "
-                          f"{target_var:.4g} (ratio {var / target_var:.3g}). A uniform U(-a, a) has variance a^2 / 3.")
-
-    # 5. uniform ----------------------------------------------------------------------------
-    n5 = f"{label}: uniform on [-a, a]"
-    inner = float(np.mean(np.abs(W) <= top / 2))
-    if abs(inner - 0.5) <= 0.02 and 1.6 < kurtosis < 2.0:
-        ok &= c._pass(n5)
-    else:
-        ok &= c._fail(n5, f"{inner:.0%} of the values lie in the inner half [-m/2, m/2] of their range (m the largest "
-                          "|w|); a uniform distribution puts 50% there. Use rng.uniform(-a, a, size=(d_in, d_out)).")
-    return bool(ok)
+        c.record(f"{label}: shape", _shape_problem(W, d_in, d_out))
+    if not run.ok:
+        return False
+    with c.step(f"{label}: draws from the rng it is given", strict=False) as rng_run:
+        c.record(f"{label}: draws from the rng it is given", _rng_problem(draw, seed))
+    ok = c.record(f"{label}: bounds", _bounds_problem(W, float(np.sqrt(6.0 / (d_in + d_out))), d_in, d_out))
+    ok &= c.record(f"{label}: mean and variance", _moments_problem(W, 2.0 / (d_in + d_out)))
+    ok &= c.record(f"{label}: uniform on [-a, a]", _uniform_problem(W))
+    return bool(ok and rng_run.ok)
 
 
 # -- Exercise: per-layer statistics of the activations ------------------------------------------
-
-def _activations(model: Sequential, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Pre-activations (Linear outputs) and activations (outputs of the modules after each Linear)."""
-    pre, act = [], []
-    out = np.asarray(X, dtype=np.float64)
-    layers = list(model)
-    for i, layer in enumerate(layers):
-        out = layer.forward(out)
-        if isinstance(layer, Linear):
-            pre.append(out)
-        nxt = layers[i + 1] if i + 1 < len(layers) else None
-        if isinstance(layer, (Elementwise, PReLU)) and not isinstance(nxt, (Elementwise, PReLU)):
-            act.append(out)
-    return pre, act
-
-
-def activation_profile(model: Sequential, X: Any) -> np.ndarray:
-    """The reference: for each hidden layer, the standard deviation of its activations (all entries) and
-    the fraction of the entries with ``|h| > 0.99``, as an array of shape ``(n_layers, 2)``.
-
-    A hidden layer is a ``Linear`` layer followed by an activation; its
-    activation is the output of that activation module.
-    """
-    _, act = _activations(model, X)
-    if not act:
-        raise ValueError("activation_profile: the model has no activation layer")
-    return np.array([[np.std(h), np.mean(np.abs(h) > 0.99)] for h in act])
-
 
 def example_network() -> tuple[Sequential, np.ndarray]:
     """A tanh network of 4 hidden layers of 60 units with N(0, 0.3^2) weights, and 200 inputs from N(0, 1).
@@ -237,40 +167,23 @@ def example_network() -> tuple[Sequential, np.ndarray]:
     return model, gen.standard_normal((200, 10))
 
 
-def _profile_mistakes(model: Sequential, X: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    pre, act = _activations(model, X)
-    rows = lambda f, g, arrays=act: np.array([[f(h), g(h)] for h in arrays])  # noqa: E731
-    sat = lambda h: np.mean(np.abs(h) > 0.99)  # noqa: E731
-    return [
-        (rows(np.std, sat, pre), "those are the statistics of the PRE-activations s = x W + b (the Linear layers' "
-                                 "outputs); measure the activations h = g(s), the outputs of the activation layers."),
-        (np.array([[np.std(h), sat(s)] for h, s in zip(act, pre)]),
-         "the fraction (column 1) is computed on the pre-activations s; saturation is |h| > 0.99 for the "
-         "activations h = g(s)."),
-        (np.array([[np.std(s), sat(h)] for h, s in zip(act, pre)]),
-         "the standard deviation (column 0) is that of the pre-activations s; take it of the activations h = g(s)."),
-        (rows(lambda h: np.std(h, axis=0).mean(), sat), "column 0 is the mean of the per-unit standard deviations "
-                                                        "(np.std(h, axis=0).mean()); take the standard deviation of "
-                                                        "ALL the entries of the layer's output: np.std(h)."),
-        (rows(lambda h: np.std(h, axis=1).mean(), sat), "column 0 is the mean of the per-example standard deviations "
-                                                        "(axis=1); take the standard deviation of all the entries: np.std(h)."),
-        (rows(np.var, sat), "column 0 is the variance; return the standard deviation, np.std(h)."),
-        (rows(np.std, lambda h: np.mean(h > 0.99)), "the fraction counts h > 0.99 only; a tanh unit saturates on both "
-                                                    "sides: count |h| > 0.99 (np.abs)."),
-        (rows(np.std, lambda h: 100 * sat(h)), "the fraction is in percent; return it as a number between 0 and 1."),
-        (rows(np.std, lambda h: np.mean(np.abs(h) < 0.99)), "column 1 is the fraction of entries that are NOT "
-                                                            "saturated; count those with |h| > 0.99."),
-        (rows(np.std, lambda h: float(np.sum(np.abs(h) > 0.99))), "column 1 is the number of saturated entries; "
-                                                                  "divide by the number of entries (np.mean of the test)."),
-        (rows(sat, np.std), "the two columns are swapped: column 0 the standard deviation, column 1 the fraction."),
-    ]
+def _profile_shape_problem(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    L = expected[0]
+    if shape == (2 * L, 2):
+        return (f"{2 * L} rows for {L} hidden layers: you measured the output of every module, "
+                "Linear layers too; one row a hidden layer, measured after its activation.")
+    if shape == (L + 1, 2):
+        return f"{L + 1} rows for {L} hidden layers: the input X is not a layer; start with the first activation."
+    if shape == (2, L):
+        return f"shape {shape} is the transpose of ({L}, 2): one ROW a layer, np.array([[std, fraction], ...])."
+    return f"shape {shape}, expected {expected}: one row [std, fraction] for each of the {L} hidden layers."
 
 
 def check_activation_profile(c: Checks, fn: Callable[..., Any], model: Sequential, X: Any, *, name: str | None = None) -> bool:
     """Check ``fn(model, X)`` against :func:`activation_profile`: shape ``(n_layers, 2)``, the values,
     and the model's parameters left unchanged."""
     X = np.array(X, dtype=np.float64)
-    pre, act = _activations(model, X)
+    pre, act = activations(model, X)
     label = name or f"activation_profile on a network with {len(act)} hidden layers"
     expected = activation_profile(model, X)
     ok, out = c.call_on_model(label, fn, model, X)
@@ -279,26 +192,8 @@ def check_activation_profile(c: Checks, fn: Callable[..., Any], model: Sequentia
     try:
         a = as_numbers(out)
     except (TypeError, ValueError) as exc:
-        return c._fail(label, f"could not read the answer as an array of numbers: {exc}")
-    L = len(act)
+        return c.fail(label, f"could not read the answer as an array of numbers: {exc}")
     if a.shape != expected.shape:
-        if a.shape == (2 * L, 2):
-            return c._fail(label, f"{2 * L} rows for {L} hidden layers: you measured the output of every module, "
-                                  "Linear layers too; one row a hidden layer, measured after its activation.")
-        if a.shape == (L + 1, 2):
-            return c._fail(label, f"{L + 1} rows for {L} hidden layers: the input X is not a layer; start with the "
-                                  "first activation.")
-        if a.shape == (2, L):
-            return c._fail(label, f"shape {a.shape} is the transpose of ({L}, 2): one ROW a layer, "
-                                  "np.array([[std, fraction], ...]).")
-        return c._fail(label, f"shape {a.shape}, expected {expected.shape}: one row [std, fraction] for each of "
-                              f"the {L} hidden layers.")
-
-    def hint(actual: np.ndarray, e: np.ndarray) -> str:
-        for wrong, text in _profile_mistakes(model, X):
-            if wrong.shape == actual.shape and np.allclose(actual, wrong, rtol=1e-9, atol=1e-12) \
-                    and not np.allclose(wrong, e, rtol=1e-9, atol=1e-12):
-                return text
-        return diagnose(actual, e)
-
-    return c.array(label, lambda: a, expected, rtol=1e-9, atol=1e-12, hint=hint)
+        return c.fail(label, _profile_shape_problem(a.shape, expected.shape))
+    return c.array(label, lambda: a, expected, rtol=1e-9, atol=1e-12, mistakes=lambda: profile_mistakes(model, X),
+                   mistake_tol=(1e-9, 1e-12))

@@ -5,6 +5,7 @@ block and returns whether they all passed. A wrong answer is compared with a
 catalogue of the usual mistakes (the bias penalized with the weights, the
 ratio of the variances inverted, the factor 2 or the batch size forgotten,
 the biases decayed, ...) so that the hint names the mistake.
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch08`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch08
@@ -25,8 +26,9 @@ from ..layers import Linear
 from ..losses import MSELoss
 from ..module import Sequential
 from ..activations import Tanh
-from ..optim import SGD
-from . import Checks, as_numbers, close, diagnose, error_hint
+from . import Checks, as_numbers, close, diagnose, error_hint, first_mistake
+from .key.ch08 import (decay_mistakes, decay_step_expected, decay_step_reference, map_weight_decay_reference,
+                      ridge_mistakes, ridge_reference, wd_mistakes)
 
 __all__ = [
     "ridge_reference", "RIDGE_CASES", "ridge_case", "check_ridge",
@@ -37,67 +39,6 @@ __all__ = [
 
 
 # -- Exercise 1: ridge regression with an unpenalized bias -------------------------------------
-
-def ridge_reference(X: np.ndarray, y: np.ndarray, lam: float) -> tuple[np.ndarray, float]:
-    """The reference solution: centre, solve, recover the bias (as :func:`nnbook.regularization.ridge`)."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    xm, ym = X.mean(axis=0), y.mean()
-    Xc = X - xm
-    w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ (y - ym))
-    return w, float(ym - xm @ w)
-
-
-def _augmented(X: np.ndarray, y: np.ndarray, lam: float, bias_penalty: float) -> tuple[np.ndarray, float]:
-    A = np.hstack([X, np.ones((len(X), 1))])
-    P = lam * np.eye(A.shape[1])
-    P[-1, -1] = bias_penalty
-    theta = np.linalg.lstsq(A.T @ A + P, A.T @ y, rcond=None)[0]
-    return theta[:-1], float(theta[-1])
-
-
-def _ridge_mistakes(X: np.ndarray, y: np.ndarray, lam: float) -> list[tuple[tuple[np.ndarray, float], str]]:
-    n, d = X.shape
-    xm, ym = X.mean(axis=0), y.mean()
-    Xc = X - xm
-    mistakes: list[tuple[tuple[np.ndarray, float], str]] = []
-
-    def add(thunk: Callable[[], tuple[np.ndarray, float]], text: str) -> None:
-        try:
-            with np.errstate(all="ignore"):
-                w, b = thunk()
-        except np.linalg.LinAlgError:
-            return
-        mistakes.append(((np.asarray(w, dtype=np.float64), float(b)), text))
-
-    w_ref, _ = ridge_reference(X, y, lam)
-    add(lambda: _augmented(X, y, lam, lam),
-        "the bias is penalized too: with a column of ones appended, lambda must not be added to the bias's "
-        "entry of the diagonal (use a 0 there), or centre X and y and solve for w alone. A penalized bias "
-        "pulls b towards 0, so the fit changes when all targets are shifted.")
-    add(lambda: (np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y), 0.0),
-        "there is no bias: you solved (X^T X + lambda I) w = X^T y on the raw data and returned b = 0. "
-        "Centre the columns of X and y first, then b = mean(y) - mean(X, axis=0) @ w.")
-    add(lambda: (np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y), float(ym - xm @ np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y))),
-        "X and y were not centred before solving: w must come from the centred data Xc = X - mean(X, axis=0), "
-        "yc = y - mean(y); only then is b = mean(y) - mean(X, axis=0) @ w the unpenalized bias.")
-    for factor, text in ((0.5, "lambda / 2"), (2.0, "2 lambda"), (float(n), "n lambda")):
-        add(lambda f=factor: ridge_reference(X, y, f * lam),
-            f"the weights are those of the penalty {text}: the objective is ||y - X w - b||^2 + lambda ||w||^2 "
-            "(a sum, no 1/2, no mean), whose normal equations are (Xc^T Xc + lambda I) w = Xc^T yc.")
-    add(lambda: (np.linalg.lstsq(Xc, y - ym, rcond=None)[0], float(ym - xm @ np.linalg.lstsq(Xc, y - ym, rcond=None)[0])),
-        "lambda is missing: that is the least-squares fit. Add lambda to the diagonal of Xc^T Xc.")
-    add(lambda: (w_ref, float(ym)),
-        "the weights are right but the bias is not: b = mean(y) - mean(X, axis=0) @ w, not mean(y).")
-    add(lambda: (w_ref, float(xm @ w_ref - ym)),
-        "the weights are right but the bias has the wrong sign: b = mean(y) - mean(X, axis=0) @ w.")
-    add(lambda: (w_ref, 0.0),
-        "the weights are right but b = 0: recover the bias as b = mean(y) - mean(X, axis=0) @ w.")
-    add(lambda: (w_ref, float(y.mean() - X.mean() * w_ref.sum())),
-        "the weights are right but the bias is not: use the mean of each column, mean(X, axis=0), not the "
-        "mean of all of X.")
-    return mistakes
-
 
 #: the test cases of :func:`check_ridge`: name -> (n, d, lambda, kind, seed)
 RIDGE_CASES: dict[str, tuple[int, int, float, str, int]] = {
@@ -143,6 +84,41 @@ def _read_ridge(result: Any, d: int) -> tuple[np.ndarray, float]:
     return w, float(b.reshape(()))
 
 
+def _singular_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, np.linalg.LinAlgError):
+        return error_hint(exc) + (". Xc^T Xc is singular here; Xc^T Xc + lambda I is not, for lambda > 0: is lambda "
+                                  "added to the diagonal?")
+    return None
+
+
+def _ridge_problem(name: str, X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float) -> str | None:
+    """``None`` when ``(w, b)`` is the ridge solution, else the hint that names the likely mistake."""
+    w_ref, b_ref = ridge_reference(X, y, lam)
+    scale = max(1.0, float(np.max(np.abs(w_ref))))
+    if close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
+        return None
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        return "inf or nan in the answer: is lambda added to the diagonal (Xc^T Xc is singular here)?"
+    mistakes = [(np.r_[mw, mb], text) for (mw, mb), text in ridge_mistakes(X, y, lam)]
+    hint = first_mistake(np.r_[w, b], np.r_[w_ref, b_ref], mistakes, rtol=1e-5, atol=1e-7 * scale)
+    if hint is None and RIDGE_CASES[name][3] == "collinear":
+        if np.max(np.abs(w)) > 100 * scale:
+            hint = ("huge weights: that is (close to) the least-squares fit of two almost equal columns, which "
+                    "Xc^T Xc alone cannot pin down; is lambda added to the diagonal?")
+        else:
+            hint = ("two columns are almost equal here, so Xc^T Xc is nearly singular: solve "
+                    "(Xc^T Xc + lambda I) w = Xc^T yc with np.linalg.solve (not np.linalg.inv). " + diagnose(w, w_ref))
+    if hint is None and X.shape[0] <= X.shape[1]:
+        hint = ("more features than examples: Xc^T Xc is singular, only Xc^T Xc + lambda I can be solved; is "
+                "lambda added to the diagonal? " + diagnose(w, w_ref))
+    if hint is None:
+        if close(w, w_ref, 1e-6, 1e-8 * scale):
+            hint = f"the weights are right, the bias is not: got b = {b:.6g}, expected {b_ref:.6g}."
+        else:
+            hint = "the weights: " + diagnose(w, w_ref)
+    return hint
+
+
 def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("small", "shifted", "collinear", "wide")) -> bool:
     r"""Check ``fn(X, y, lam) -> (w, b)``, ridge regression with an unpenalized bias, on the named cases.
 
@@ -155,64 +131,21 @@ def check_ridge(c: Checks, fn: Callable[..., Any], *, cases: Sequence[str] = ("s
     for name in cases:
         X, y, lam = ridge_case(name)
         label = _describe_ridge(name)
-        try:
-            with np.errstate(all="ignore"):
-                result = fn(X.copy(), y.copy(), lam)
-        except Exception as exc:  # noqa: BLE001 - any error in student code is a failed check
-            hint = error_hint(exc)
-            if isinstance(exc, np.linalg.LinAlgError):
-                hint += (". Xc^T Xc is singular here; Xc^T Xc + lambda I is not, for lambda > 0: is lambda added "
-                         "to the diagonal?")
-            ok &= c._fail(label, hint)
+        with c.step(label, hint=_singular_hint, strict=False) as run, np.errstate(all="ignore"):
+            result = fn(X.copy(), y.copy(), lam)
+        if not run.ok:
+            ok = False
             continue
         try:
             w, b = _read_ridge(result, X.shape[1])
         except (TypeError, ValueError) as exc:
-            ok &= c._fail(label, str(exc))
+            ok &= c.fail(label, str(exc))
             continue
-        w_ref, b_ref = ridge_reference(X, y, lam)
-        scale = max(1.0, float(np.max(np.abs(w_ref))))
-        if close(w, w_ref, 1e-6, 1e-8 * scale) and abs(b - b_ref) <= 1e-6 * max(1.0, abs(b_ref)):
-            ok &= c._pass(label)
-            continue
-        hint = None
-        if not (np.all(np.isfinite(w)) and np.isfinite(b)):
-            hint = "inf or nan in the answer: is lambda added to the diagonal (Xc^T Xc is singular here)?"
-        else:
-            for (mw, mb), text in _ridge_mistakes(X, y, lam):
-                if (close(w, mw, 1e-5, 1e-7 * scale) and abs(b - mb) <= 1e-5 * max(1.0, abs(mb))
-                        and not (close(mw, w_ref, 1e-6, 1e-8 * scale) and abs(mb - b_ref) <= 1e-6 * max(1.0, abs(b_ref)))):
-                    hint = text
-                    break
-        if hint is None and RIDGE_CASES[name][3] == "collinear":
-            if np.max(np.abs(w)) > 100 * scale:
-                hint = ("huge weights: that is (close to) the least-squares fit of two almost equal columns, which "
-                        "Xc^T Xc alone cannot pin down; is lambda added to the diagonal?")
-            else:
-                hint = ("two columns are almost equal here, so Xc^T Xc is nearly singular: solve "
-                        "(Xc^T Xc + lambda I) w = Xc^T yc with np.linalg.solve (not np.linalg.inv). " + diagnose(w, w_ref))
-        if hint is None and X.shape[0] <= X.shape[1]:
-            hint = ("more features than examples: Xc^T Xc is singular, only Xc^T Xc + lambda I can be solved; is "
-                    "lambda added to the diagonal? " + diagnose(w, w_ref))
-        if hint is None:
-            if close(w, w_ref, 1e-6, 1e-8 * scale):
-                hint = f"the weights are right, the bias is not: got b = {b:.6g}, expected {b_ref:.6g}."
-            else:
-                hint = "the weights: " + diagnose(w, w_ref)
-        ok &= c._fail(label, hint)
+        ok &= c.record(label, _ridge_problem(name, X, y, lam, w, b))
     return ok
 
 
 # -- Exercise 2: one SGD step with weight decay ------------------------------------------------
-
-def decay_step_reference(params: Sequence[Any], lr: float, weight_decay: float) -> None:
-    r"""The reference step, in place: :math:`w \leftarrow (1 - \eta\lambda) w - \eta\nabla w` for weights, :math:`b \leftarrow b - \eta\nabla b` for biases."""
-    for p in params:
-        if p.decay:
-            p.value[...] = (1 - lr * weight_decay) * p.value - lr * p.grad
-        else:
-            p.value[...] = p.value - lr * p.grad
-
 
 def example_model(seed: int = 8) -> tuple[Sequential, np.ndarray, np.ndarray]:
     """A small tanh network with its gradients computed on a random batch: ``(model, X, y)``."""
@@ -230,35 +163,6 @@ def _snapshot(model: Sequential) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     return [(p.value.copy(), p.grad.copy(), p.decay) for p in model.parameters()]
 
 
-def _decay_mistakes(state: list[tuple[np.ndarray, np.ndarray, bool]], lr: float, wd: float) -> list[tuple[list[np.ndarray], str]]:
-    def new(rule: Callable[[np.ndarray, np.ndarray, bool], np.ndarray]) -> list[np.ndarray]:
-        return [rule(v, g, decay) for v, g, decay in state]
-
-    return [
-        (new(lambda v, g, dec: (1 - lr * wd) * v - lr * g),
-         "the biases were decayed too: weight decay applies only to the parameters with p.decay True (the "
-         "weights); a bias gets the plain step b - lr * grad."),
-        (new(lambda v, g, dec: v - lr * g),
-         "no weight decay at all: that is the plain gradient step; weights shrink by the factor (1 - lr * weight_decay)."),
-        (new(lambda v, g, dec: (1 - wd) * v - lr * g if dec else v - lr * g),
-         "the decay factor is (1 - lr * weight_decay), not (1 - weight_decay): the decay is part of the "
-         "gradient, lambda w, and is multiplied by the learning rate like the rest of it."),
-        (new(lambda v, g, dec: (1 + lr * wd) * v - lr * g if dec else v - lr * g),
-         "the weights grew: the gradient of (lambda/2)||w||^2 is +lambda w, and the step subtracts it: "
-         "(1 - lr * weight_decay) w - lr * grad."),
-        (new(lambda v, g, dec: (1 - lr * wd) * (v - lr * g) if dec else v - lr * g),
-         "the decay factor multiplies the gradient step too: (1 - lr wd)(w - lr grad) differs from "
-         "(1 - lr wd) w - lr grad by lr^2 wd grad."),
-        (new(lambda v, g, dec: (1 - lr * wd / 2) * v - lr * g if dec else v - lr * g),
-         "the decay is halved: SGD(weight_decay=wd) adds wd * w to the gradient (the gradient of (wd/2)||w||^2), "
-         "so the factor is (1 - lr * wd)."),
-        (new(lambda v, g, dec: v + lr * g - lr * wd * v if dec else v + lr * g),
-         "the gradient step goes uphill: subtract lr * grad."),
-        (new(lambda v, g, dec: v),
-         "the parameters did not change: update p.value in place (p.value -= ... or p.value[...] = ...)."),
-    ]
-
-
 def check_decay_step(c: Checks, fn: Callable[..., Any], *, lr: float = 0.1, weight_decay: float = 0.05, seed: int = 8,
                      name: str | None = None) -> bool:
     """Check ``fn(params, lr, weight_decay)``, one in-place step, against ``nb.SGD(params, lr, weight_decay=...)``.
@@ -271,56 +175,31 @@ def check_decay_step(c: Checks, fn: Callable[..., Any], *, lr: float = 0.1, weig
     label = name or f"one step with lr = {lr:g}, weight_decay = {weight_decay:g} on a 3-4-2 network"
     model, _, _ = example_model(seed)
     state = _snapshot(model)
-    expected_model, _, _ = example_model(seed)
-    SGD(expected_model.parameters(), lr=lr, weight_decay=weight_decay).step()
-    expected = [p.value for p in expected_model.parameters()]
-    try:
+    expected = decay_step_expected(example_model(seed)[0], lr, weight_decay)
+    with c.step(label, strict=False) as run:
         fn(model.parameters(), lr, weight_decay)
         got = [as_numbers(p.value, "p.value") for p in model.parameters()]
-    except Exception as exc:  # noqa: BLE001
-        return c._fail(label, error_hint(exc))
-    grads_kept = all(np.array_equal(p.grad, g) for p, (_, g, _) in zip(model.parameters(), state))
+    if not run.ok:
+        return False
     if all(close(a, e, 0.0, 1e-14) for a, e in zip(got, expected)):
-        if not grads_kept:
-            return c._fail(label, "the values are right, but the step changed p.grad: leave the gradients alone.")
-        return c._pass(label)
-    for wrong, text in _decay_mistakes(state, lr, weight_decay):
-        if all(close(a, m, 1e-9, 1e-12) for a, m in zip(got, wrong)):
-            return c._fail(label, text)
+        grads_kept = all(np.array_equal(p.grad, g) for p, (_, g, _) in zip(model.parameters(), state))
+        return c.record(label, None if grads_kept else "the values are right, but the step changed p.grad: leave "
+                                                       "the gradients alone.")
+    hint = None
+    if [a.shape for a in got] == [e.shape for e in expected]:
+        flat = lambda arrays: np.concatenate([np.ravel(v) for v in arrays])  # noqa: E731
+        mistakes = [(flat(wrong), text) for wrong, text in decay_mistakes(state, lr, weight_decay)]
+        hint = first_mistake(flat(got), flat(expected), mistakes, rtol=1e-9, atol=1e-12)
     names = ["first weight", "first bias", "second weight", "second bias"]
     for nm, a, e in zip(names, got, expected):
-        if not close(a, e, 0.0, 1e-14):
-            return c._fail(label, f"the {nm} after the step: {diagnose(a, e)}")
-    return c._fail(label, "the step does not match SGD(weight_decay=...).")  # pragma: no cover
+        if hint is None and not close(a, e, 0.0, 1e-14):
+            hint = f"the {nm} after the step: {diagnose(a, e)}"
+    return c.fail(label, hint or "the step does not match SGD(weight_decay=...).")
 
 
 # -- Exercise 3: the weight decay of a Gaussian prior ------------------------------------------
 
-def map_weight_decay_reference(sigma: float, sigma0: float, n: int) -> float:
-    r"""nnbook's ``weight_decay`` for the MAP estimate with :class:`~nnbook.MSELoss`: :math:`2\sigma^2/(n\sigma_0^2)`."""
-    return 2.0 * sigma**2 / (n * sigma0**2)
-
-
 _WD_CASES = [(0.5, 0.25, 30), (0.2, 1.0, 10), (1.5, 0.3, 7), (0.1, 0.1, 50)]
-
-
-def _wd_mistakes(s: float, s0: float, n: int) -> list[tuple[float, str]]:
-    return [
-        (2 * s0**2 / (n * s**2), "the ratio is upside down: lambda = sigma^2 / sigma0^2 (noise variance over "
-                                 "prior variance): more noise means a stronger pull towards 0."),
-        (s**2 / (n * s0**2), "a factor 2 is missing: MSELoss's gradient is (2/n) X^T r, and weight_decay "
-                             "adds wd * w, the gradient of (wd/2)||w||^2; matching (1/n)(||r||^2 + lambda||w||^2) "
-                             "needs wd = 2 lambda / n."),
-        (2 * s**2 / s0**2, "the number of examples is missing: MSELoss is a mean, (1/n)||r||^2, so the penalty "
-                           "must be divided by n too: wd = 2 lambda / n."),
-        (s**2 / s0**2, "that is lambda = sigma^2 / sigma0^2 itself, the penalty of the sum ||r||^2 + lambda||w||^2; "
-                       "nnbook's weight_decay goes with the mean squared error and the gradient wd * w: wd = 2 lambda / n."),
-        (2 * s / (n * s0), "sigma and sigma0 are standard deviations: the variances sigma^2 and sigma0^2 enter lambda."),
-        (s**2 / (2 * n * s0**2), "the factor 2 is on the wrong side: wd = 2 lambda / n."),
-        (2 * s**2 * n / s0**2, "multiply by 1/n, not n: MSELoss divides the sum of squares by n."),
-        (1 / (n * s0**2), "that is the prior's term alone (divided by n): the likelihood's 1/sigma^2 must be "
-                          "scaled away too, so lambda = sigma^2 / sigma0^2."),
-    ]
 
 
 def check_map_weight_decay(c: Checks, fn: Callable[..., Any], *, cases: Sequence[tuple[float, float, int]] | None = None) -> bool:
@@ -328,22 +207,12 @@ def check_map_weight_decay(c: Checks, fn: Callable[..., Any], *, cases: Sequence
     ok = True
     for s, s0, n in (cases or _WD_CASES):
         label = f"map_weight_decay(sigma={s:g}, sigma0={s0:g}, n={n})"
-        try:
+        with c.step(label, strict=False) as run:
             got = as_numbers(fn(s, s0, n), "the answer")
-        except Exception as exc:  # noqa: BLE001
-            ok &= c._fail(label, error_hint(exc))
-            continue
-        expected = map_weight_decay_reference(s, s0, n)
-        if got.size != 1:
-            ok &= c._fail(label, f"expected one number, got an array of shape {got.shape}")
-            continue
-        g = float(got.reshape(()))
-        if np.isfinite(g) and np.isclose(g, expected, rtol=1e-9, atol=0):
-            ok &= c._pass(label)
-            continue
-        hint = next((text for wrong, text in _wd_mistakes(s, s0, n)
-                     if np.isclose(g, wrong, rtol=1e-9, atol=0) and not np.isclose(wrong, expected, rtol=1e-9)), None)
-        ok &= c._fail(label, hint or diagnose(np.array(g), np.array(expected)))
+        if run.ok:
+            ok &= c.scalar(label, got, map_weight_decay_reference(s, s0, n), rtol=1e-9, atol=0.0,
+                           mistakes=wd_mistakes(s, s0, n), mistake_tol=(1e-9, 0.0))
+        ok &= run.ok
     return ok
 
 

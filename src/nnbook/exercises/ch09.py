@@ -4,6 +4,7 @@ Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
 block and returns whether they passed; a wrong answer gets a hint that names
 the likely mistake (columns in the wrong order, a transposed result, biases or
 the output layer left out of a count, a network too small to learn spirals, ...).
+The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch09`.
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch09
@@ -24,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..playground import FEATURES, Playground, PlaygroundConfig, build_model, features
-from . import Checks, diagnose
+from ..playground import FEATURES, Playground, PlaygroundConfig
+from . import Checks, diagnose, first_mistake
+from .key.ch09 import count_mistakes, count_parameters_reference, feature_map_reference
 
 __all__ = [
     "check_feature_map", "check_count_parameters", "check_spiral_config",
@@ -54,7 +56,7 @@ def check_feature_map(c: Checks, feature_map: Callable[[np.ndarray], Any], X: An
     in the order of :data:`nnbook.playground.FEATURES`: ``x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)``."""
     X = np.array(X, dtype=np.float64)
     name = name or f"feature_map on {X.shape[0]} points"
-    expected = features(X, FEATURES)
+    expected = feature_map_reference(X)
     ok, out = c.call(name, lambda: feature_map(X.copy()))
     if not ok:
         return False
@@ -89,32 +91,13 @@ def check_count_parameters(c: Checks, count: Callable[[PlaygroundConfig], Any], 
     """Check ``count(config)`` against the number of trainable scalars of the playground's network."""
     sizes = config.layer_sizes
     name = name or f"parameters of a {'-'.join(str(s) for s in sizes)} network"
-    expected = build_model(config, np.random.default_rng(0)).num_parameters()
+    expected = count_parameters_reference(config)
     ok, out = c.call(name, lambda: count(config))
     if not ok:
         return False
-    pairs = list(zip(sizes[:-1], sizes[1:]))
-    mistakes = [
-        (sum(a * b for a, b in pairs), "only the weights: every unit also has a bias, so a layer from a to b "
-                                        "units has a*b + b parameters."),
-        (sum((a + 1) * b for a, b in pairs[:-1]), "the output layer is missing: it has weights and biases too."),
-        (sum(a * b for a, b in pairs[:-1]), "the output layer and the biases are missing."),
-        (sum((a + 1) * b for a, b in zip((2, *sizes[1:-1]), sizes[1:])),
-         f"the network's inputs are the chosen features ({len(config.features)} of them: "
-         f"{', '.join(config.features)}), not always x1 and x2."),
-        (sum((a + 1) * b for a, b in zip(sizes[:-1], (*sizes[1:-1], 1))),
-         f"a softmax output has one unit a class, here {config.n_classes}, not one."),
-        (sum((a + 1) * b for a, b in zip(sizes[:-1], (*sizes[1:-1], 2))) if sizes[-1] == 1 else None,
-         "a sigmoid output (two classes) or a linear output (regression) is a single unit."),
-        (sum(a * (b + 1) for a, b in pairs), "one bias a unit of the layer it feeds, not one an input: "
-                                              "a layer from a to b units has a*b + b parameters."),
-    ]
-
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        for value, text in mistakes:
-            if value is not None and value != expected and a.size == 1 and float(a.reshape(())) == value:
-                return text
-        return f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers."
+        return first_mistake(a, e, count_mistakes(config), rtol=0.0, atol=0.0) or (
+            f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers.")
 
     return c.scalar(name, lambda: out, expected, rtol=0, atol=0, hint=hint)
 
@@ -131,10 +114,10 @@ def check_spiral_config(c: Checks, config: Any, *, seed: int | None = None, targ
     """
     name = name or "test accuracy on the spirals" + (f" with seed {seed}" if seed is not None else "")
     if not isinstance(config, PlaygroundConfig):
-        return c.true(name, False, f"spiral_config must be a nb.playground.PlaygroundConfig, got {type(config).__name__}.")
+        return c.fail(name, f"spiral_config must be a nb.playground.PlaygroundConfig, got {type(config).__name__}.")
     changed = {k: getattr(config, k) for k, v in SPIRAL_DATA.items() if getattr(config, k) != v}
     if changed:
-        return c.true(name, False, f"keep the data as given ({SPIRAL_DATA}); you changed {changed}.")
+        return c.fail(name, f"keep the data as given ({SPIRAL_DATA}); you changed {changed}.")
     if seed is not None:
         config = config.replace(seed=seed)
     epochs_needed = SPIRAL_EPOCHS
