@@ -50,7 +50,7 @@ MAXOUT_HINT = (
     "not yet. A maximum of two affine functions max(w1 z + b1, w2 z + b2) is convex, piecewise linear, and "
     "has at most one kink. For each function ask: is it convex (does its slope never decrease as z grows)? "
     "Is it made of straight pieces? How many kinks does it have? You can also try: set the weights of an "
-    "nb.Maxout(1, 1, k=2) layer by hand and compare it with the function on a grid."
+    "nb.Maxout(1, 1, k=2, init=0.0) layer by hand and compare it with the function on a grid."
 )
 
 
