@@ -101,6 +101,9 @@ def fit(
     """Train ``model`` by mini-batch gradient descent.
 
     Each step: ``zero_grad``, forward, loss, backward, ``optimizer.step()``.
+    The model trains in training mode (``model.train()`` first, so that
+    :class:`~nnbook.Dropout` drops units even after a ``model.eval()``) and
+    is left in it; call ``model.eval()`` for deterministic predictions.
 
     Parameters
     ----------
@@ -143,6 +146,7 @@ def fit(
         history["val_loss"] = []
         if loss.is_classification:
             history["val_accuracy"] = []
+    model.train()
     bar = _progress(int(epochs), progress)
     n = len(X)
     for epoch in range(int(epochs)):
