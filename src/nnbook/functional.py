@@ -128,8 +128,8 @@ def sparsemax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     output has exact zeros: the classes with :math:`z_i \le \tau` get
     probability 0. Computed after subtracting the maximum (sparsemax is
     unchanged by adding a constant to every entry), so it is accurate for
-    logits of magnitude ``1e4`` and beyond. Chapter *Regularization beyond
-    the prior* compares it with softmax.
+    logits of magnitude ``1e4`` and beyond. The gradient is
+    :func:`sparsemax_backward`; :class:`nnbook.Sparsemax` is the layer.
 
     Parameters
     ----------
