@@ -118,7 +118,7 @@ def sparsemax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     r"""Sparsemax (Martins and Astudillo, 2016): the Euclidean projection of :math:`z` onto the simplex.
 
     .. math::
-        \mathrm{sparsemax}(z) = \operatorname*{arg\,min}_{p \in \Delta^{K-1}} \lVert p - z\rVert^2
+        \mathrm{sparsemax}(z) = \mathop{\mathrm{arg\,min}}_{p \in \Delta^{K-1}} \lVert p - z\rVert^2
         = \max(z - \tau, 0),
 
     with the threshold :math:`\tau` chosen so that the entries sum to 1: sort
