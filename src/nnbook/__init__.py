@@ -13,12 +13,13 @@ from . import data, functional, init
 from .activations import (
     ELU, Abs, Elementwise, HardTanh, Identity, LeakyReLU, PReLU, ReLU, RReLU, Sigmoid, Softplus, Step, Tanh,
 )
+from .dropout import Dropout
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Linear, Maxout
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, NLLLoss
 from .module import Module, Parameter, Sequential
 from .optim import SGD
-from .outputs import LogSoftmax, Softmax
+from .outputs import LogSoftmax, Softmax, Sparsemax
 from .rbf import RBF
 from .train import accuracy, evaluate, fit
 from .value import Value
@@ -27,11 +28,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "data", "functional", "init",
-    "Parameter", "Module", "Sequential", "Linear", "Maxout", "RBF",
+    "Parameter", "Module", "Sequential", "Linear", "Maxout", "RBF", "Dropout",
     "Elementwise", "Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU",
     "ELU", "Softplus", "HardTanh", "Abs",
     "Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-    "Softmax", "LogSoftmax",
+    "Softmax", "Sparsemax", "LogSoftmax",
     "SGD", "fit", "evaluate", "accuracy",
     "numerical_gradient", "relative_error", "check_gradients", "Value",
 ]

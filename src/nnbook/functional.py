@@ -12,7 +12,7 @@ import numpy as np
 __all__ = [
     "sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp",
     "identity", "step", "relu", "leaky_relu", "elu", "softplus", "tanh",
-    "hardtanh", "abs", "one_hot",
+    "hardtanh", "abs", "one_hot", "sparsemax", "sparsemax_backward",
 ]
 
 
@@ -112,3 +112,61 @@ def one_hot(y: np.ndarray, num_classes: int, dtype: type = np.float64) -> np.nda
     out = np.zeros((y.shape[0], num_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out
+
+
+def sparsemax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    r"""Sparsemax (Martins and Astudillo, 2016): the Euclidean projection of :math:`z` onto the simplex.
+
+    .. math::
+        \mathrm{sparsemax}(z) = \mathop{\mathrm{arg\,min}}_{p \in \Delta^{K-1}} \lVert p - z\rVert^2
+        = \max(z - \tau, 0),
+
+    with the threshold :math:`\tau` chosen so that the entries sum to 1: sort
+    :math:`z_{(1)} \ge \dots \ge z_{(K)}`, let :math:`k(z)` be the largest
+    :math:`k` with :math:`1 + k z_{(k)} > \sum_{j \le k} z_{(j)}`, and
+    :math:`\tau = (\sum_{j \le k(z)} z_{(j)} - 1)/k(z)`. Unlike softmax, the
+    output has exact zeros: the classes with :math:`z_i \le \tau` get
+    probability 0. Computed after subtracting the maximum (sparsemax is
+    unchanged by adding a constant to every entry), so it is accurate for
+    logits of magnitude ``1e4`` and beyond. The gradient is
+    :func:`sparsemax_backward`; :class:`nnbook.Sparsemax` is the layer.
+
+    Parameters
+    ----------
+    z : ndarray
+        Logits; each slice along ``axis`` is one distribution.
+    axis : int
+        The axis of the classes.
+    """
+    z = np.asarray(z)
+    if z.dtype.kind != "f":
+        z = z.astype(np.float64)
+    if z.ndim == 0 or z.shape[axis] == 0:
+        raise ValueError(f"sparsemax: need at least one class along axis {axis}, got shape {z.shape}")
+    zt = np.moveaxis(z, axis, -1)
+    shifted = zt - zt.max(axis=-1, keepdims=True)
+    ordered = -np.sort(-shifted, axis=-1)                       # descending
+    cumulative = np.cumsum(ordered, axis=-1)
+    k = np.arange(1, zt.shape[-1] + 1, dtype=z.dtype)
+    k_z = np.sum(1 + k * ordered > cumulative, axis=-1, keepdims=True)   # the support is a prefix, k_z >= 1
+    tau = (np.take_along_axis(cumulative, k_z - 1, axis=-1) - 1) / k_z.astype(z.dtype)
+    return np.moveaxis(np.maximum(shifted - tau, 0), -1, axis)
+
+
+def sparsemax_backward(p: np.ndarray, grad_out: np.ndarray, axis: int = -1) -> np.ndarray:
+    r"""The gradient through sparsemax: given ``p = sparsemax(z)`` and :math:`g = \partial L/\partial p`,
+
+    .. math::
+        \frac{\partial L}{\partial z} = s \odot \Big(g - \frac{s^\top g}{s^\top s}\,\mathbf 1\Big),
+        \qquad s_i = [p_i > 0],
+
+    the product with the Jacobian :math:`\mathrm{diag}(s) - s s^\top/\lvert S\rvert`
+    (:math:`S` the support), which is symmetric, so this is both the
+    Jacobian-vector and the vector-Jacobian product.
+    """
+    p, g = np.asarray(p), np.asarray(grad_out)
+    if p.shape != g.shape:
+        raise ValueError(f"sparsemax_backward: p has shape {p.shape} but grad_out has shape {g.shape}")
+    s = (p > 0).astype(np.result_type(g, np.float32))
+    mean_on_support = np.sum(g * s, axis=axis, keepdims=True) / np.sum(s, axis=axis, keepdims=True)
+    return s * (g - mean_on_support)

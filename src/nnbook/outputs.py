@@ -33,7 +33,7 @@ from . import functional as F
 from .losses import NLLLoss  # noqa: F401  (the loss that goes with LogSoftmax lives with the losses)
 from .module import Module
 
-__all__ = ["Softmax", "LogSoftmax"]
+__all__ = ["Softmax", "Sparsemax", "LogSoftmax"]
 
 
 def _as_logits(layer: object, x: np.ndarray) -> np.ndarray:
@@ -82,6 +82,38 @@ class Softmax(Module):
         grad_out = np.asarray(grad_out)
         self._check_grad(grad_out, s.shape)
         return s * (grad_out - np.sum(grad_out * s, axis=1, keepdims=True))
+
+
+class Sparsemax(Module):
+    r"""Sparsemax of each row of an ``(n, K)`` input (Martins and Astudillo, 2016): probabilities with exact zeros.
+
+    .. math:: \mathrm{sparsemax}(z) = \max(z - \tau, 0), \qquad \textstyle\sum_k \max(z_k - \tau, 0) = 1,
+
+    the Euclidean projection of the logits onto the probability simplex
+    (:func:`nnbook.functional.sparsemax`). Like softmax it keeps the order of
+    the logits, so the predicted class is still :math:`\arg\max_k z_k`.
+
+    Notes
+    -----
+    On the support :math:`S = \{k : s_k > 0\}` the output is :math:`z - \tau`
+    with :math:`\tau` the mean of :math:`z_S` minus :math:`1/\lvert S\rvert`, so
+    the Jacobian is :math:`\mathrm{diag}(\mathbb 1_S) - \mathbb 1_S\mathbb 1_S^\top/\lvert S\rvert`
+    and :meth:`backward` returns :math:`\mathbb 1_S \odot (g - \bar g_S)`
+    (:func:`nnbook.functional.sparsemax_backward`).
+    """
+
+    def __init__(self) -> None:
+        self._p: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._p = F.sparsemax(_as_logits(self, x), axis=1)
+        return self._p
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        p = self._cached(self._p)
+        grad_out = np.asarray(grad_out)
+        self._check_grad(grad_out, p.shape)
+        return F.sparsemax_backward(p, grad_out, axis=1)
 
 
 class LogSoftmax(Module):
