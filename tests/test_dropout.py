@@ -142,6 +142,7 @@ def test_model_train_and_eval_reach_a_dropout_inside_a_sequential(rng):
 
 
 def test_fit_trains_with_dropout_even_after_eval_and_evaluate_does_not_drop(rng):
+    """fit trains in training mode whatever the mode before, and restores that mode afterwards."""
     model = nb.Sequential(nb.Linear(2, 16, rng=rng), nb.ReLU(), nb.Dropout(0.5, rng=rng), nb.Linear(16, 1, rng=rng))
     X, y = rng.normal(size=(30, 2)), rng.normal(size=(30, 1))
     model.eval()
@@ -149,7 +150,7 @@ def test_fit_trains_with_dropout_even_after_eval_and_evaluate_does_not_drop(rng)
     nb.fit(model, nb.MSELoss(), nb.SGD(model.parameters(), lr=0.01), X, y, epochs=3,
            callback=lambda e, m, h: masks.append(m[2].mask))
     assert all(mask is not None and not mask.all() for mask in masks)      # units were dropped in every epoch
-    assert model[2].training                                                # fit leaves training mode on
+    assert not model[2].training                                            # and gives each module its mode back
     loss = nb.evaluate(model, nb.MSELoss(), X, y)["loss"]
     assert loss == nb.evaluate(model, nb.MSELoss(), X, y)["loss"]
     model.eval()

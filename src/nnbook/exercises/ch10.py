@@ -24,7 +24,7 @@ import numpy as np
 from ..data import make_regression_1d
 from ..gradcheck import numerical_gradient, relative_error
 from ..module import Module
-from . import Checks, as_numbers, diagnose
+from . import Checks, as_numbers, diagnose, first_mistake
 
 __all__ = [
     "check_dropout_forward", "check_dropout_backward",
@@ -116,7 +116,7 @@ def check_dropout_backward(c: Checks, forward: Callable[..., Any], backward: Cal
         return False
     _, mask = got
     if not np.array_equal(_run_forward(forward, x, p, seed)[1], mask):
-        return c._fail(label, "two calls with generators of the same seed gave different masks: draw the mask from "
+        return c.fail(label, "two calls with generators of the same seed gave different masks: draw the mask from "
                               "the rng argument (e.g. rng.random(x.shape)), not from np.random.")
 
     def f(z: np.ndarray) -> float:
@@ -129,19 +129,15 @@ def check_dropout_backward(c: Checks, forward: Callable[..., Any], backward: Cal
     if not ok:
         return False
     if grad.shape == x.shape and relative_error(grad, numeric) < 1e-7:
-        return c._pass(label)
-    hint = None
-    if grad.shape == x.shape:
-        for wrong, text in [
-            (G * mask, "the gradient is not scaled: the forward pass multiplied by mask / (1 - p), so the backward pass does too."),
-            (G / (1 - p), "the dropped units get a gradient: multiply by the mask too (their output did not depend on x)."),
-            (G * mask / p, "scaled by 1/p; the forward pass scaled by 1/(1 - p)."),
-            (G * mask * (1 - p), "multiplied by (1 - p); the forward pass divided by it, so the backward pass divides too."),
-        ]:
-            if np.allclose(grad, wrong, rtol=1e-9) and not np.allclose(wrong, numeric, rtol=1e-6):
-                hint = text
-                break
-    return c._fail(label, hint or diagnose(grad, numeric))
+        return c.succeed(label)
+    mistakes = [
+        (G * mask, "the gradient is not scaled: the forward pass multiplied by mask / (1 - p), so the backward pass does too."),
+        (G / (1 - p), "the dropped units get a gradient: multiply by the mask too (their output did not depend on x)."),
+        (G * mask / p, "scaled by 1/p; the forward pass scaled by 1/(1 - p)."),
+        (G * mask * (1 - p), "multiplied by (1 - p); the forward pass divided by it, so the backward pass divides too."),
+    ]
+    hint = first_mistake(grad, numeric, mistakes, rtol=1e-9, atol=0.0) if grad.shape == x.shape else None
+    return c.fail(label, hint or diagnose(grad, numeric))
 
 
 # -- Exercise 2: the penalty of dropout on the inputs of a linear model --------------------------------
