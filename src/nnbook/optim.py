@@ -66,7 +66,7 @@ class SGD:
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter to zero."""
         for p in self.params:
-            p.grad.fill(0)
+            p.zero_grad()
 
     def step(self) -> None:
         """Update every parameter in place."""
