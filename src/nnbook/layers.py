@@ -140,7 +140,8 @@ class Linear(Module):
             weight.grad += x.T @ grad_out
         if bias is not None:
             if bias._zeroed and grad_out.dtype == bias._grad.dtype:
-                # initial=0.0 turns a column sum of -0.0 into 0.0, as adding it to zeros does
+                # initial=0.0: a column of -0.0 sums to 0.0, as adding it to zeros gives, whatever
+                # value NumPy's reduction starts from
                 np.add.reduce(grad_out, axis=0, out=bias._grad, initial=0.0)
                 bias._zeroed = False
             else:

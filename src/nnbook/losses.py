@@ -216,24 +216,30 @@ class CrossEntropyLoss(Loss):
         # temporaries; every value is the same, bit for bit
         shifted = z - _row_max(z)
         e = np.exp(shifted)
-        norm = e.sum(axis=1, keepdims=True)
+        # two classes: one addition a row, e0 + e1, as NumPy's (slower) reduction along a row
+        # of two computes it (the same bits: an exponential is never -0.0)
+        norm = np.add(e[:, :1], e[:, 1:]) if k == 2 else e.sum(axis=1, keepdims=True)
         np.log(norm, out=norm)
         logp = np.subtract(shifted, norm, out=shifted)
+        offsets, one, s = self._constants(n, k, z.dtype)
         # the label entries of row i sit at i*k + y_i of the flattened (n, k) array
-        at = self._label_offsets(n, k) + (y if y.dtype == np.intp else y.astype(np.intp))
-        s = self._scale(n)
+        at = offsets + (y if y.dtype == np.intp else y.astype(np.intp))
         grad = np.exp(logp, out=e)
         grad_flat = grad.reshape(-1)
-        grad_flat[at] -= 1
+        grad_flat[at] -= one
         grad *= s
         self._grad = grad
         return float(-logp.take(at).sum() * s)
 
-    def _label_offsets(self, n: int, k: int) -> np.ndarray:
-        """``k * arange(n)``, kept from the last call (the batch shape rarely changes)."""
-        cached = getattr(self, "_offsets", None)
-        if cached is None or cached[0] != (n, k):
-            cached = self._offsets = ((n, k), np.arange(0, n * k, k))
+    def _constants(self, n: int, k: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``k * arange(n)``, and 1 and the scale as 0-d arrays of ``dtype`` (which a ufunc
+        takes faster than Python numbers, with the same values), kept from the last call:
+        the batch shape rarely changes."""
+        key = (n, k, dtype, self.reduction)
+        cached = self.__dict__.get("_cached_constants")
+        if cached is None or cached[0] != key:
+            consts = (np.arange(0, n * k, k), np.asarray(1, dtype=dtype), np.asarray(self._scale(n), dtype=dtype))
+            cached = self._cached_constants = (key, consts)
         return cached[1]
 
     def predict(self, output: np.ndarray) -> np.ndarray:
