@@ -305,7 +305,7 @@ def test_cross_entropy_labels_out_of_range_raise(labels, got):
         nb.CrossEntropyLoss()(np.zeros((4, 3)), np.array(labels))
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint32, np.uint64])
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint32, np.uint64, ">i8", ">u4"])
 def test_cross_entropy_labels_of_any_integer_dtype_give_the_same_loss(dtype, rng):
     z, y = rng.normal(size=(6, 3)), np.array([0, 2, 1, 1, 0, 2])
     loss = nb.CrossEntropyLoss()
@@ -314,7 +314,7 @@ def test_cross_entropy_labels_of_any_integer_dtype_give_the_same_loss(dtype, rng
     assert np.array_equal(loss.backward(), want_grad)
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, ">i8"])
 def test_cross_entropy_negative_labels_of_any_signed_dtype_raise(dtype):
     msg = re.escape("CrossEntropyLoss(): labels must lie in [0, 2] for 3 classes, got labels in [-128, 1]")
     labels = np.array([0, -128, 1, 1], dtype=dtype)

@@ -25,8 +25,9 @@ __all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"
 
 _REDUCTIONS = ("mean", "sum")
 
-#: the unsigned integer type of each size, to read a signed label array as unsigned
-_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+#: native integer dtypes and the unsigned type of their size: read as unsigned, a negative
+#: label is larger than any class index, so one maximum checks both ends of the range
+_UNSIGNED = {np.dtype(f"{kind}{bits}"): np.dtype(f"uint{bits}") for kind in ("int", "uint") for bits in (8, 16, 32, 64)}
 
 
 def _row_max(z: np.ndarray) -> np.ndarray:
@@ -206,9 +207,8 @@ class CrossEntropyLoss(Loss):
             if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
                 raise ValueError(f"{self!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
             y = y.astype(np.int64)
-        # one pass: seen as unsigned, a negative label is larger than any class index
-        top = (y.view(_UNSIGNED[y.dtype.itemsize]) if y.dtype.kind == "i" else y).max()
-        if top >= k:
+        unsigned = _UNSIGNED.get(y.dtype)
+        if (y.view(unsigned).max() >= k) if unsigned is not None else (y.min() < 0 or y.max() >= k):
             raise ValueError(
                 f"{self!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]"
             )
