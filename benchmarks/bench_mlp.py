@@ -1,19 +1,23 @@
 """Time one training step of an MLP in nnbook, in plain NumPy and in PyTorch.
 
-All three implementations train the *same* network (same initial weights,
-same batches, same plain SGD steps), so the comparison is of the same math:
+All implementations train the *same* network (same initial weights, same
+batches, same plain SGD steps), so the comparison is of the same math:
 
 * ``nnbook``: ``Sequential`` of ``Linear``/``ReLU``, ``CrossEntropyLoss``,
   ``SGD``; one step is ``zero_grad``, forward, loss, backward, ``step``.
 * ``numpy``: the same step written out by hand in NumPy (matrix products, a
   ReLU mask, the stable softmax cross-entropy gradient, in-place updates),
   as an efficient baseline with no abstractions.
+* ``tight``: the same step in as few NumPy passes as it takes (in-place
+  ReLUs, the learning rate folded into the output gradient, each weight
+  updated straight from its product, no gradient arrays): the floor for a
+  NumPy implementation, and the baseline nnbook's targets are set against.
 * ``torch``: ``torch.nn`` and ``torch.optim.SGD`` on the CPU, same dtype,
   ``torch.set_num_threads`` set to NumPy's BLAS thread count (skipped when
   PyTorch is not installed).
 
-Before timing, the script checks that the three give the same losses and the
-same weights after a few steps, and that a float32 model stays float32.
+Before timing, the script checks that they give the same losses and the same
+weights after a few steps, and that a float32 model stays float32.
 
 Timing: every implementation is warmed up, then timed in *rounds*. In each
 round every implementation runs a block of steps, starting from the same
@@ -133,7 +137,7 @@ def build_nnbook(case: Case, rng: np.random.Generator) -> nb.Sequential:
     )
 
 
-# -- the three implementations -------------------------------------------------
+# -- the implementations -------------------------------------------------------
 
 class Impl:
     """One implementation: ``step(X, y) -> loss``, ``reset()`` to the initial weights."""
