@@ -30,14 +30,11 @@ class Parameter:
         Whether weight decay (L2) applies to it. Weights: yes; biases and
         learned activation slopes: no.
 
-    Attributes
-    ----------
-    grad : ndarray
-        Same shape and dtype as ``value``; backward passes *add* into it, so it
-        must be reset with :meth:`zero_grad` between steps.
-
     Notes
     -----
+    :attr:`grad` has the same shape and dtype as ``value``; backward passes
+    *add* into it, so it must be reset with :meth:`zero_grad` between steps.
+
     Right after :meth:`zero_grad` (or construction), while no one has taken
     ``grad`` since, a layer may *write* its gradient into the array instead of
     adding it to zeros (``Linear`` does: ``np.matmul(..., out=grad)``), which
@@ -61,6 +58,8 @@ class Parameter:
 
     @property
     def grad(self) -> np.ndarray:
+        """The gradient accumulated for ``value``, an array of its shape and dtype (an attribute
+        that can be assigned; backward passes add into it)."""
         self._zeroed = False  # the caller may write into it: from now on gradients are added
         return self._grad
 
