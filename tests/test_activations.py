@@ -209,6 +209,27 @@ def test_relu_gradient_at_zero_is_zero_by_convention():
     assert_close(relu.backward(np.ones((1, 2))), np.array([[0.0, 1.0]]))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int64])
+def test_relu_is_bit_for_bit_max_and_mask_product(dtype):
+    """``max(z, 0)`` and ``grad_out * (z > 0)``, signed zeros and NaN included."""
+    special = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan] if dtype != np.int64 else [0, 3, -4, 7, -1, 2, 5]
+    z = np.array([special, special[::-1]], dtype=dtype)
+    g = np.array([special[::-1], special], dtype=dtype)
+    relu = nb.ReLU()
+    with np.errstate(invalid="ignore"):
+        out = relu(z)
+        back = relu.backward(g)
+        want_out, want_back = np.maximum(z, 0), g * (z > 0)
+    assert out.dtype == want_out.dtype and out.tobytes() == want_out.tobytes()
+    assert back.dtype == want_back.dtype and back.tobytes() == want_back.tobytes()
+
+
+def test_relu_accepts_a_list():
+    relu = nb.ReLU()
+    assert np.array_equal(relu([[-1.0, 2.0]]), [[0.0, 2.0]])
+    assert np.array_equal(relu.backward(np.array([[3.0, 3.0]])), [[0.0, 3.0]])
+
+
 @pytest.mark.parametrize("name", [n for n in ALL_MODULES if n != "Step"])
 def test_backward_before_forward_raises(name):
     module = ALL_MODULES[name]()

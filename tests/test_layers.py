@@ -66,6 +66,77 @@ def test_linear_backward_adds_into_grad(rng):
     assert not np.any(layer.weight.grad) and not np.any(layer.bias.grad)
 
 
+def _bits(a: np.ndarray) -> bytes:
+    return np.asarray(a).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_linear_gradients_after_zero_grad_are_the_products_added_to_zeros(dtype, rng):
+    """Bit for bit, a column of -0.0 included (adding it to zeros gives +0.0)."""
+    layer = nb.Linear(3, 4, rng=rng, dtype=dtype)
+    X = rng.normal(size=(5, 3)).astype(dtype)
+    delta = rng.normal(size=(5, 4)).astype(dtype)
+    delta[:, 1] = -0.0
+    for _ in range(2):  # fresh, then after zero_grad
+        layer(X)
+        layer.backward(delta)
+        want_w, want_b = np.zeros((3, 4), dtype), np.zeros(4, dtype)
+        want_w += X.T @ delta
+        want_b += delta.sum(axis=0)
+        assert _bits(layer.weight.grad) == _bits(want_w)
+        assert _bits(layer.bias.grad) == _bits(want_b)
+        assert not np.signbit(layer.bias.grad[1])
+        layer.zero_grad()
+
+
+def test_linear_backward_twice_after_zero_grad_adds_bit_for_bit(rng):
+    layer = nb.Linear(3, 2, rng=rng)
+    X, delta = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    layer.zero_grad()
+    layer(X)
+    layer.backward(delta)
+    layer.backward(2 * delta)
+    want = np.zeros((3, 2))
+    want += X.T @ delta
+    want += X.T @ (2 * delta)
+    assert _bits(layer.weight.grad) == _bits(want)
+
+
+def test_linear_backward_adds_to_what_was_written_into_grad_after_zero_grad(rng):
+    layer = nb.Linear(3, 2, rng=rng)
+    X, delta = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    layer.zero_grad()
+    layer.weight.grad += 1.0
+    layer.bias.grad[:] = 2.0
+    layer(X)
+    layer.backward(delta)
+    assert_close(layer.weight.grad, 1.0 + X.T @ delta)
+    assert_close(layer.bias.grad, 2.0 + delta.sum(axis=0))
+
+
+def test_linear_backward_adds_into_an_assigned_grad_array(rng):
+    layer = nb.Linear(3, 2, rng=rng)
+    X, delta = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    layer.zero_grad()
+    mine = np.full((3, 2), 3.0)
+    layer.weight.grad = mine
+    layer(X)
+    layer.backward(delta)
+    assert layer.weight.grad is mine
+    assert_close(mine, 3.0 + X.T @ delta)
+
+
+def test_linear_float32_gradient_from_a_float64_delta_rounds_as_adding_does(rng):
+    layer = nb.Linear(3, 2, rng=rng, dtype=np.float32)
+    X, delta = rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(4, 2))
+    layer(X)
+    layer.backward(delta)
+    want = np.zeros((3, 2), np.float32)
+    want += X.T @ delta
+    assert layer.weight.grad.dtype == np.float32
+    assert _bits(layer.weight.grad) == _bits(want)
+
+
 @given(shape=batch_shapes(max_n=5, max_d=5), d_out=batch_shapes().map(lambda s: s[1]), seed=seeds)
 def test_linear_gradients_match_finite_differences(shape, d_out, seed):
     rng = np.random.default_rng(seed)

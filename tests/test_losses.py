@@ -305,6 +305,37 @@ def test_cross_entropy_labels_out_of_range_raise(labels, got):
         nb.CrossEntropyLoss()(np.zeros((4, 3)), np.array(labels))
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint32, np.uint64, ">i8", ">u4"])
+def test_cross_entropy_labels_of_any_integer_dtype_give_the_same_loss(dtype, rng):
+    z, y = rng.normal(size=(6, 3)), np.array([0, 2, 1, 1, 0, 2])
+    loss = nb.CrossEntropyLoss()
+    want, want_grad = loss(z, y), loss.backward().copy()
+    assert loss(z, y.astype(dtype)) == want
+    assert np.array_equal(loss.backward(), want_grad)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, ">i8"])
+def test_cross_entropy_negative_labels_of_any_signed_dtype_raise(dtype):
+    msg = re.escape("CrossEntropyLoss(): labels must lie in [0, 2] for 3 classes, got labels in [-128, 1]")
+    labels = np.array([0, -128, 1, 1], dtype=dtype)
+    with pytest.raises(ValueError, match=msg):
+        nb.CrossEntropyLoss()(np.zeros((4, 3)), labels)
+
+
+def test_cross_entropy_batches_of_changing_size_and_reduction(rng):
+    """Constants kept from the last call must follow the batch shape, dtype and reduction."""
+    loss = nb.CrossEntropyLoss()
+    for n, k, dtype, reduction in ((5, 3, np.float64, "mean"), (7, 3, np.float64, "mean"), (7, 4, np.float32, "mean"),
+                                   (7, 4, np.float32, "sum"), (5, 3, np.float64, "mean")):
+        z, y = rng.normal(size=(n, k)).astype(dtype), rng.integers(0, k, size=n)
+        loss.reduction = reduction
+        value = loss(z, y)
+        fresh = nb.CrossEntropyLoss(reduction=reduction)
+        assert value == fresh(z, y)
+        assert loss.backward().dtype == dtype
+        assert np.array_equal(loss.backward(), fresh.backward())
+
+
 def test_cross_entropy_one_hot_labels_raise_with_a_hint():
     onehot = np.eye(3)[[0, 1, 2, 1]]
     msg = r"CrossEntropyLoss\(\): logits have shape \(4, 3\), so labels must have shape \(4,\), got \(4, 3\).*not one-hot rows.*argmax"

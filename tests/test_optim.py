@@ -33,6 +33,41 @@ def test_step_updates_in_place(rng):
     assert w.value is value
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_plain_step_is_bit_for_bit_value_minus_lr_times_grad(dtype, rng):
+    """In every float dtype: lr is cast to the parameter's dtype, as NumPy does with a Python float."""
+    w = nb.Parameter(rng.normal(size=(3, 2)).astype(dtype))
+    w.grad[:] = rng.normal(size=(3, 2))
+    want = w.value.copy()
+    want -= 0.1 * w.grad
+    nb.SGD([w], lr=0.1).step()
+    assert w.value.dtype == dtype
+    assert w.value.tobytes() == want.tobytes()
+
+
+def test_changing_lr_between_steps_takes_effect(rng):
+    w, b = _params(rng)
+    opt = nb.SGD([w, b], lr=0.1)
+    opt.step()
+    w1 = w.value.copy()
+    opt.lr = 0.5
+    opt.step()
+    assert_close(w.value, w1 - 0.5 * w.grad, rtol=1e-15)
+    opt.lr = 0.0
+    w2 = w.value.copy()
+    opt.step()
+    assert np.array_equal(w.value, w2)
+
+
+def test_plain_step_with_a_gradient_of_another_dtype_rounds_as_numpy_does(rng):
+    w = nb.Parameter(rng.normal(size=(3, 2)).astype(np.float32))
+    w.grad = rng.normal(size=(3, 2))  # float64, assigned by hand
+    want = w.value.copy()
+    want -= 0.1 * w.grad
+    nb.SGD([w], lr=0.1).step()
+    assert w.value.dtype == np.float32 and w.value.tobytes() == want.tobytes()
+
+
 def test_momentum_accumulates_velocity(rng):
     w, b = _params(rng)
     lr, mu = 0.1, 0.9

@@ -142,9 +142,21 @@ class Linear(Module):
         if grad_out.shape != (x.shape[0], self.out_features):
             self._check_grad(grad_out, (x.shape[0], self.out_features))
         weight, bias = self.weight, self.bias
-        weight.grad += x.T @ grad_out
+        # Right after zero_grad the products go straight into .grad (0 + v is v: the same
+        # bits, without a temporary and a pass); otherwise they are added, as always.
+        if weight._zeroed and grad_out.dtype == weight._grad.dtype:
+            np.matmul(x.T, grad_out, out=weight._grad)
+            weight._zeroed = False
+        else:
+            weight.grad += x.T @ grad_out
         if bias is not None:
-            bias.grad += grad_out.sum(axis=0)
+            if bias._zeroed and grad_out.dtype == bias._grad.dtype:
+                # initial=0.0: a column of -0.0 sums to 0.0, as adding it to zeros gives, whatever
+                # value NumPy's reduction starts from
+                np.add.reduce(grad_out, axis=0, out=bias._grad, initial=0.0)
+                bias._zeroed = False
+            else:
+                bias.grad += grad_out.sum(axis=0)
         return grad_out @ weight.value.T if input_grad else None
 
 

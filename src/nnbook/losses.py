@@ -26,6 +26,26 @@ __all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"
 
 _REDUCTIONS = ("mean", "sum")
 
+#: native integer dtypes and the unsigned type of their size: read as unsigned, a negative
+#: label is larger than any class index, so one maximum checks both ends of the range
+_UNSIGNED = {np.dtype(f"{kind}{bits}"): np.dtype(f"uint{bits}") for kind in ("int", "uint") for bits in (8, 16, 32, 64)}
+
+
+def _row_max(z: np.ndarray) -> np.ndarray:
+    """``z.max(axis=1, keepdims=True)`` of an ``(n, k)`` array, the same values.
+
+    For a few classes, a maximum over two columns at a time is several times
+    faster than NumPy's reduction along a short row (the maximum is exact, so
+    the order does not change it).
+    """
+    k = z.shape[1]
+    if k == 1 or k > 4:
+        return z.max(axis=1, keepdims=True)
+    m = np.maximum(z[:, :1], z[:, 1:2])
+    for j in range(2, k):
+        np.maximum(m, z[:, j:j + 1], out=m)
+    return m
+
 
 class Loss:
     """Base class: ``value = loss(prediction, target)``, then ``grad = loss.backward()``."""
@@ -103,7 +123,9 @@ def _class_labels(loss: Loss, target: np.ndarray, shape: tuple[int, int], what: 
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
             raise ValueError(f"{loss!r}: labels must be integer class indices, got dtype {y.dtype} with non-integer values")
         y = y.astype(np.int64)
-    if y.min() < 0 or y.max() >= k:
+    # one reduction instead of two: read as unsigned, a negative label is larger than any k
+    unsigned = _UNSIGNED.get(y.dtype)
+    if (y.view(unsigned).max() >= k) if unsigned is not None else (y.min() < 0 or y.max() >= k):
         raise ValueError(
             f"{loss!r}: labels must lie in [0, {k - 1}] for {k} classes, got labels in [{y.min()}, {y.max()}]"
         )
@@ -201,16 +223,37 @@ class CrossEntropyLoss(Loss):
             z = z.astype(np.float64)
         if z.ndim != 2 or z.shape[0] == 0:
             raise ValueError(f"{self!r}: logits must have shape (n, k) with n > 0, got {z.shape}")
+        n, k = z.shape
         y = _class_labels(self, target, z.shape, "logits")
-        n = z.shape[0]
-        logp = F.log_softmax(z, axis=1)
-        rows = np.arange(n)
-        s = self._scale(n)
-        grad = np.exp(logp)
-        grad[rows, y] -= 1
+        # F.log_softmax(z, axis=1) and its exponential, written out with fewer passes and
+        # temporaries; every value is the same, bit for bit
+        shifted = z - _row_max(z)
+        e = np.exp(shifted)
+        # two classes: one addition a row, e0 + e1, as NumPy's (slower) reduction along a row
+        # of two computes it (the same bits: an exponential is never -0.0)
+        norm = np.add(e[:, :1], e[:, 1:]) if k == 2 else e.sum(axis=1, keepdims=True)
+        np.log(norm, out=norm)
+        logp = np.subtract(shifted, norm, out=shifted)
+        offsets, one, s = self._constants(n, k, z.dtype)
+        # the label entries of row i sit at i*k + y_i of the flattened (n, k) array
+        at = offsets + (y if y.dtype == np.intp else y.astype(np.intp))
+        grad = np.exp(logp, out=e)
+        grad_flat = grad.reshape(-1)
+        grad_flat[at] -= one
         grad *= s
         self._grad = grad
-        return float(-logp[rows, y].sum() * s)
+        return float(-logp.take(at).sum() * s)
+
+    def _constants(self, n: int, k: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``k * arange(n)``, and 1 and the scale as 0-d arrays of ``dtype`` (which a ufunc
+        takes faster than Python numbers, with the same values), kept from the last call:
+        the batch shape rarely changes."""
+        key = (n, k, dtype, self.reduction)
+        cached = self.__dict__.get("_cached_constants")
+        if cached is None or cached[0] != key:
+            consts = (np.arange(0, n * k, k), np.asarray(1, dtype=dtype), np.asarray(self._scale(n), dtype=dtype))
+            cached = self._cached_constants = (key, consts)
+        return cached[1]
 
     def predict(self, output: np.ndarray) -> np.ndarray:
         return np.argmax(output, axis=1)

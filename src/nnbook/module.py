@@ -30,22 +30,43 @@ class Parameter:
         Whether weight decay (L2) applies to it. Weights: yes; biases and
         learned activation slopes: no.
 
-    Attributes
-    ----------
-    grad : ndarray
-        Same shape and dtype as ``value``; backward passes *add* into it, so it
-        must be reset with :meth:`zero_grad` between steps.
+    Notes
+    -----
+    :attr:`grad` has the same shape and dtype as ``value``; backward passes
+    *add* into it, so it must be reset with :meth:`zero_grad` between steps.
+
+    Right after :meth:`zero_grad` (or construction), while no one has taken
+    ``grad`` since, a layer may *write* its gradient into the array instead of
+    adding it to zeros (``Linear`` does: ``np.matmul(..., out=grad)``), which
+    saves a temporary and a pass; the values are the same, bit for bit. Reading
+    ``p.grad`` ends that state, so a second backward, or anything written into
+    ``p.grad`` in between, is added as always. Read ``p.grad`` again after
+    ``zero_grad`` rather than keep the array from before.
     """
 
-    __slots__ = ("value", "grad", "decay")
+    __slots__ = ("value", "_grad", "_zeroed", "decay")
 
     def __init__(self, value: np.ndarray, *, decay: bool = True) -> None:
         value = np.asarray(value)
         if not np.issubdtype(value.dtype, np.floating):
             value = value.astype(np.float64)
         self.value = value
-        self.grad = np.zeros_like(value)
+        self._grad = np.zeros_like(value)
+        #: ``_grad`` holds zeros that no one has been handed: a backward may overwrite it
+        self._zeroed = True
         self.decay = decay
+
+    @property
+    def grad(self) -> np.ndarray:
+        """The gradient accumulated for ``value``, an array of its shape and dtype (an attribute
+        that can be assigned; backward passes add into it)."""
+        self._zeroed = False  # the caller may write into it: from now on gradients are added
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: np.ndarray) -> None:
+        self._grad = value
+        self._zeroed = False
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -56,7 +77,8 @@ class Parameter:
         return self.value.dtype
 
     def zero_grad(self) -> None:
-        self.grad.fill(0)
+        self._grad.fill(0)
+        self._zeroed = True
 
     def __repr__(self) -> str:
         return f"Parameter(shape={self.value.shape}, dtype={self.value.dtype})"
@@ -150,7 +172,7 @@ class Module:
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter to zero."""
         for p in self.parameters():
-            p.grad.fill(0)
+            p.zero_grad()
 
     def num_parameters(self) -> int:
         """The number of trainable scalars."""

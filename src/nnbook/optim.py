@@ -66,14 +66,22 @@ class SGD:
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter to zero."""
         for p in self.params:
-            p.grad.fill(0)
+            p.zero_grad()
 
     def step(self) -> None:
         """Update every parameter in place."""
         lr, mu, wd, l1 = self.lr, self.momentum, self.weight_decay, self.l1
         if not (mu or wd or l1):  # plain gradient descent: w <- w - lr * grad
+            # lr as a 0-d array of each parameter's dtype, made again when lr changes: a ufunc
+            # takes it faster than a Python float, which it would cast to that dtype anyway
+            cached = self.__dict__.get("_lr_arrays")
+            if cached is None or cached[0] != lr:
+                dtypes = {p.grad.dtype for p in self.params if p.grad.dtype.kind == "f"}
+                cached = self._lr_arrays = (lr, {dt: np.asarray(lr, dtype=dt) for dt in dtypes})
+            rates = cached[1]
             for p in self.params:
-                p.value -= lr * p.grad
+                grad = p.grad
+                p.value -= rates.get(grad.dtype, lr) * grad
             return
         for i, p in enumerate(self.params):
             g = p.grad
