@@ -89,7 +89,8 @@ PERCENT = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s*\\?%")
 NUMBER = re.compile(
     r"(?<![\w.])(?P<mant>\d{1,3}(?:,\d{3})+(?!\d)|\d*\.\d+|\d+)(?:[eE](?P<exp>[-+]?\d+))?(?![\w])"
 )
-EVIDENCE_NUMBER = re.compile(r"(?<![\w.])(\d*\.?\d+(?:[eE][-+]?\d+)?)(\s*%)?")
+# a number as code or output writes it; Python's 10_000 is 10000
+EVIDENCE_NUMBER = re.compile(r"(?<![\w.])(\d*\.?\d+(?:_\d+)*(?:[eE][-+]?\d+)?)(\s*%)?")
 EVIDENCE_POWER = re.compile(r"(?<![\w.])10(?:\.0)?\s*\*\*\s*\(?\s*(-?\d+(?:\.\d+)?)")
 BASE64 = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 TAG = re.compile(r"<[^>]*>")
@@ -181,7 +182,7 @@ class Evidence:
     def add(self, text: str) -> None:
         for m in EVIDENCE_NUMBER.finditer(text):
             try:
-                x = abs(float(m[1]))
+                x = abs(float(m[1].replace("_", "")))
             except ValueError:
                 continue
             if not math.isfinite(x):
