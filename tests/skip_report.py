@@ -48,7 +48,7 @@ def _reason(report: Any) -> str:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
     folder = os.environ.get("NNBOOK_TEST_REPORT")
-    if not folder:
+    if not folder or hasattr(config, "workerinput"):  # a pytest-xdist worker: its controller reports
         return
     stats = terminalreporter.stats
     record = {

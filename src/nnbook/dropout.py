@@ -53,8 +53,7 @@ class Dropout(Module):
     rng : numpy.random.Generator
         The generator the masks come from; set a freshly seeded one before
         each forward pass to repeat a mask (a gradient check needs that).
-    mask : ndarray of bool or None
-        The keep mask of the last forward pass.
+        The keep mask of the last forward pass is :attr:`mask`.
 
     Raises
     ------

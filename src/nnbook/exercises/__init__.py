@@ -22,7 +22,7 @@ answer matches; :meth:`Checks.step` turns an exception in the student's code
 into a failed check; :meth:`Checks.gradient_check` compares the student's
 gradient with central differences of the student's own function. Each
 chapter's reference solutions and catalogue of usual mistakes are its answer
-key, :mod:`nnbook.exercises.key` (``key.ch01`` ...).
+key, ``nnbook.exercises.key`` (``key.ch01`` ...).
 
 >>> c = Checks("a catalogued mistake")
 >>> c.array("mean of [1, 3]", lambda: np.sum([1.0, 3.0]), 2.0,
