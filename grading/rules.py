@@ -56,8 +56,7 @@ RULES: dict[str, Rule] = {
 }
 
 # Wording that states such a rule in an exercise's text: an exercise whose text matches has to be in RULES.
-RULE_WORDING = re.compile(
-    r"NumPy only|only NumPy|[Dd]o not (?:use|call) `n|without `nb\.|no `nnbook`", re.S)
+RULE_WORDING = re.compile(r"NumPy only|only NumPy|[Dd]o not (?:use|call)\b[^.]*?`n(?:b|nbook)\b|without `nb\.|no `nnbook`")
 EXERCISE_HEADING = re.compile(r"^#{2,4} .*Exercise", re.M)
 
 
@@ -77,6 +76,11 @@ def exercise_text(chapter: Chapter, grade_id: str) -> str:
 
 def normalized(text: str) -> str:
     return " ".join(text.split())
+
+
+def stated_rules(text: str) -> list[str]:
+    """The phrases of ``text`` that state a rule of the kind RULES lists."""
+    return RULE_WORDING.findall(normalized(text))
 
 
 def table(chapters: Iterable[Path | tuple[str, nbformat.NotebookNode]], rules: Mapping[str, Rule] = RULES) -> dict:
