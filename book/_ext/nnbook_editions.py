@@ -40,6 +40,8 @@ TEXT_STUB = "YOUR ANSWER HERE"
 
 def without_region(source: str, begin: str, end: str, stub: str | None = None) -> str:
     """``source`` without the lines from ``begin`` to ``end`` (each such region), or with ``stub`` in their place."""
+    if begin not in source:
+        return source
     out: list[str] = []
     inside = False
     for line in source.splitlines():
