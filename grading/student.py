@@ -7,9 +7,10 @@ course directory (``--course``: ``nbgrader_config.py``, ``source/<chapter>/``,
 ``release/<chapter>/``, ``gradebook.db``), runs ``nbgrader generate_assignment``
 on every chapter (solutions replaced by ``raise NotImplementedError()``, hidden
 tests removed, outputs cleared, test cells locked) and copies the released
-notebooks into ``--out``/book/ (the paths of the source repository) together with what Binder needs to install the
-``nnbook`` package (``requirements.txt``, ``runtime.txt``, ``pyproject.toml``,
-``src/nnbook``), so that folder can be published as its own repository.
+notebooks into ``--out``/book/ (their paths in the source repository), together
+with what Binder needs to install the ``nnbook`` package (``requirements.txt``,
+``runtime.txt``, ``pyproject.toml``, ``src/nnbook``), so that folder can be
+published as its own repository or branch.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ NOTEBOOKS = "book"
 README = """\
 # nnbook: student edition
 
-The chapters of nnbook (in `book/`) with their exercises to do: every solution is replaced
-by `raise NotImplementedError()` for you to fill in, and the hidden tests are
-removed. Run a chapter top to bottom, then write your code where it says
+The chapters of nnbook, in `book/`, with their exercises to do: every
+solution is replaced by `raise NotImplementedError()` for you to fill in, and
+the hidden tests are removed. Run a chapter top to bottom, then write your code where it says
 `# YOUR CODE HERE`; the cell after each exercise checks your answer and prints
 PASS or FAIL with a hint.
 
@@ -60,7 +61,7 @@ def build(out: Path, course_dir: Path, chapters: list[Path]) -> Course:
 
 
 def write_edition(course: Course, out: Path, names: list[str]) -> None:
-    """Copy the released chapters ``names`` of ``course`` into ``out``/book/, with the package, into ``out``."""
+    """Copy the released chapters ``names`` of ``course`` into ``out``/book/, and the package into ``out``."""
     if out.exists():
         shutil.rmtree(out)
     (out / NOTEBOOKS).mkdir(parents=True)
