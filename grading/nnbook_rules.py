@@ -175,9 +175,9 @@ class Guard:
     # -- patching ------------------------------------------------------------------------
     def patch_module(self, module: types.ModuleType) -> None:
         name = module.__name__
-        for obj in list(vars(module).values()):
-            if getattr(obj, "__module__", None) != name:
-                continue
+        for key, obj in list(vars(module).items()):
+            if getattr(obj, "__module__", None) != name or (key.startswith("__") and key.endswith("__")):
+                continue  # not the module's own, or its machinery (a lazy module's __getattr__)
             if isinstance(obj, type):
                 self.patch_class(obj, name)
             elif isinstance(obj, types.FunctionType):
