@@ -26,6 +26,7 @@ The edition is chosen with ``NNBOOK_EDITION`` (the Makefile's ``EDITION``).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,31 @@ def without_region(source: str, begin: str, end: str, stub: str | None = None) -
     return "\n".join(out)
 
 
+TITLE = re.compile(r"""checks\(\s*f?["']([^"']+)["']""")
+
+
+def visible_output(cell: Any) -> None:
+    """Drop what a test cell's stored output printed after its visible checks (the hidden ones' report):
+    everything after the summary line of its last visible ``checks(...)`` block, or all of it."""
+    source = cell.source
+    if BEGIN_HIDDEN not in source:
+        return
+    titles = TITLE.findall(source.split(BEGIN_HIDDEN)[0])
+    for out in cell.get("outputs", []):
+        if out.get("output_type") != "stream":
+            continue
+        lines = out.get("text", "").splitlines(keepends=True)
+        ends = [i for i, line in enumerate(lines) if titles and line.startswith(titles[-1] + ":")]
+        out["text"] = "".join(lines[: ends[-1] + 1]) if ends else ""
+    cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream" or o.get("text")]
+
+
 def edition_notebook(nb: nbformat.NotebookNode, edition: str, urls: tuple[str, str] | None = None) -> nbformat.NotebookNode:
     """The notebook as ``edition`` publishes it (``urls``: the reader's and the student edition's install URL)."""
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade"):
+            visible_output(cell)  # a build from the stored outputs shows no hidden check either
         cell.source = without_region(cell.source, BEGIN_HIDDEN, END_HIDDEN)
         if edition != "course":
             continue
