@@ -52,9 +52,12 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # NNBOOK_BOOK_EXECUTE=off builds from the stored outputs instead (book/_ext/nnbook_execution.py).
+# EDITION=course builds the course's book: no solutions, launch buttons open the student
+# edition (book/_ext/nnbook_editions.py; the reader's edition, the default, has no hidden tests).
+EDITION ?= reader
 book: $(STAMP)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
+	NNBOOK_EDITION=$(EDITION) $(VENV)/bin/jupyter-book build . $(BOOK_FLAGS)
 
 # Every notebook is executed once in `make test`, by nbval, which compares each output with
 # the stored one; the HTML is then built strictly from those stored outputs (a broken

@@ -32,7 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,7 +185,11 @@ class Chapter:
 
 
 def read_chapter(path: Path) -> Chapter:
-    nb = nbformat.read(path, as_version=4)
+    return parse_chapter(path, nbformat.read(path, as_version=4))
+
+
+def parse_chapter(path: Path, nb: nbformat.NotebookNode) -> Chapter:
+    """The chapter ``nb`` (named by ``path``'s stem) with its exercises."""
     exercises: list[Exercise] = []
     orphans: list[TestCell] = []
     for i, cell in enumerate(nb.cells):
@@ -311,13 +315,24 @@ class Course:
     root: Path
 
     @classmethod
-    def create(cls, root: Path, chapters: Iterable[Path | tuple[str, nbformat.NotebookNode]]) -> Course:
-        """A fresh course at ``root`` with one assignment a chapter, and its student edition generated."""
+    def create(cls, root: Path, chapters: Iterable[Path | tuple[str, nbformat.NotebookNode]],
+               rules: Mapping[str, object] | None = None) -> Course:
+        """A fresh course at ``root`` with one assignment a chapter, and its student edition generated.
+
+        The exercises' rules (``grading/rules.py``, or ``rules``) are enforced while it grades: the
+        course gets the kernel-side guard and its table (``nnbook_rules.py``, ``rules.json``), which
+        ``nbgrader_config.py`` loads into every grading kernel.
+        """
+        from grading import rules as rules_module
+
         root = Path(root).resolve()
         if root.exists():
             shutil.rmtree(root)
         (root / "source").mkdir(parents=True)
         shutil.copy(CONFIG, root / "nbgrader_config.py")
+        chapters = list(chapters)
+        shutil.copy(Path(rules_module.__file__).parent / "nnbook_rules.py", root / "nnbook_rules.py")
+        rules_module.write_table(root / "rules.json", chapters, rules_module.RULES if rules is None else rules)
         course = cls(root)
         course.add(chapters)
         return course

@@ -36,6 +36,21 @@ c.OverwriteCells.add_missing_cells = True
 # Nobody looks at the interactive figures while grading: the kernels nbgrader starts
 # draw only the first frame of each (nnbook.widgets.settings), so a chapter grades in
 # seconds (nbclient still adds its --HistoryManager.hist_file=:memory:).
-c.Execute.extra_arguments = [
-    "--IPKernelApp.exec_lines=import nnbook.widgets; nnbook.widgets.settings.first_frame_only = True",
-]
+_startup = ["import nnbook.widgets; nnbook.widgets.settings.first_frame_only = True"]
+
+# -- the exercises' rules (grading/rules.py) ----------------------------------------
+# The course directory holds the guard (nnbook_rules.py, from grading/) and its table
+# (rules.json, written by grading/course.py); every grading kernel starts with them
+# loaded, so that a submission using what its exercise forbids scores 0 there.
+from pathlib import Path as _Path  # noqa: E402
+
+_here = _Path(__file__).resolve().parent
+if (_here / "rules.json").is_file() and (_here / "nnbook_rules.py").is_file():
+    _startup.append(
+        "import importlib.util as _u; "
+        f"_s = _u.spec_from_file_location('_nnbook_rules', {str(_here / 'nnbook_rules.py')!r}); "
+        "_m = _u.module_from_spec(_s); __import__('sys').modules['_nnbook_rules'] = _m; "
+        f"_s.loader.exec_module(_m); _m.install(get_ipython(), {str(_here / 'rules.json')!r}); del _u, _s, _m"
+    )
+# one exec_lines value: the statements, in order, on one line
+c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=" + "; ".join(_startup)]

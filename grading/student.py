@@ -7,9 +7,10 @@ course directory (``--course``: ``nbgrader_config.py``, ``source/<chapter>/``,
 ``release/<chapter>/``, ``gradebook.db``), runs ``nbgrader generate_assignment``
 on every chapter (solutions replaced by ``raise NotImplementedError()``, hidden
 tests removed, outputs cleared, test cells locked) and copies the released
-notebooks, flat, into ``--out`` together with what Binder needs to install the
-``nnbook`` package (``requirements.txt``, ``runtime.txt``, ``pyproject.toml``,
-``src/nnbook``), so that folder can be published as its own repository.
+notebooks into ``--out``/book/ (their paths in the source repository), together
+with what Binder needs to install the ``nnbook`` package (``requirements.txt``,
+``runtime.txt``, ``pyproject.toml``, ``src/nnbook``), so that folder can be
+published as its own repository or branch.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from grading.course import BOOK, ROOT, Course, chapter_paths  # noqa: E402
 
 PACKAGE_FILES = ["requirements.txt", "runtime.txt", "pyproject.toml"]
+# The chapters sit in book/ as in the source repository, so that the course edition of the
+# HTML book (make book EDITION=course) opens them at the same paths in the student edition.
+NOTEBOOKS = "book"
 
 README = """\
 # nnbook: student edition
 
-The chapters of nnbook with their exercises to do: every solution is replaced
-by `raise NotImplementedError()` for you to fill in, and the hidden tests are
-removed. Run a chapter top to bottom, then write your code where it says
+The chapters of nnbook, in `book/`, with their exercises to do: every
+solution is replaced by `raise NotImplementedError()` for you to fill in, and
+the hidden tests are removed. Run a chapter top to bottom, then write your code where it says
 `# YOUR CODE HERE`; the cell after each exercise checks your answer and prints
 PASS or FAIL with a hint.
 
@@ -57,14 +61,14 @@ def build(out: Path, course_dir: Path, chapters: list[Path]) -> Course:
 
 
 def write_edition(course: Course, out: Path, names: list[str]) -> None:
-    """Copy the released chapters ``names`` of ``course``, flat, with the package, into ``out``."""
+    """Copy the released chapters ``names`` of ``course`` into ``out``/book/, and the package into ``out``."""
     if out.exists():
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    (out / NOTEBOOKS).mkdir(parents=True)
     for name in names:
         released = course.root / "release" / name
         for path in sorted(released.rglob("*")):
-            dest = out / path.relative_to(released)
+            dest = out / NOTEBOOKS / path.relative_to(released)
             if path.is_dir():
                 dest.mkdir(parents=True, exist_ok=True)
             elif path.suffix == ".ipynb":

@@ -11,10 +11,12 @@ reference, rather than an assertion about configuration values.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,11 +34,12 @@ def _book_flags() -> list[str]:
     return match.group(1).split()
 
 
-def _notebook(*cells: tuple[str, str]) -> str:
+def _notebook(*cells: tuple[str, str] | tuple[str, str, dict]) -> str:
     nb = {
         "cells": [
-            {"cell_type": kind, "metadata": {}, "source": source, **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-            for kind, source in cells
+            {"cell_type": c[0], "metadata": c[2] if len(c) > 2 else {}, "source": c[1],
+             **({"outputs": [], "execution_count": None} if c[0] == "code" else {})}
+            for c in cells
         ],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4,
@@ -47,15 +50,20 @@ def _notebook(*cells: tuple[str, str]) -> str:
     return json.dumps(nb, indent=1)
 
 
-def _build(tmp_path: Path, pages: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Build a book of `pages` (path -> text, first page is the root) with the book's configuration."""
+def _build(tmp_path: Path, pages: dict[str, str], env: dict[str, str] | None = None,
+           config: Callable[[str], str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Build a book of `pages` (path -> text, first page is the root) with the book's configuration
+    (edited by `config`, if given), with `env` added to the environment."""
     if not JUPYTER_BOOK.is_file():
         pytest.skip(f"jupyter-book is not installed next to {sys.executable}")
     src = tmp_path / "mini"
     (src / "book").mkdir(parents=True)
-    shutil.copy(ROOT / "_config.yml", src / "_config.yml")
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    (src / "_config.yml").write_text(config(text) if config else text, encoding="utf-8")
     shutil.copy(ROOT / "book" / "references.bib", src / "book" / "references.bib")
     shutil.copytree(ROOT / "book" / "_ext", src / "book" / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "book" / "favicon.png", src / "book" / "favicon.png")  # _config.yml's html.favicon
+    shutil.copytree(ROOT / "book" / "_extra", src / "book" / "_extra")  # and html_extra_path
     pages = {**pages, "book/bibliography.md": "# Bibliography\n\n```{bibliography}\n```\n"}
     names = list(pages)
     for name, text in pages.items():
@@ -66,7 +74,7 @@ def _build(tmp_path: Path, pages: dict[str, str]) -> subprocess.CompletedProcess
     (src / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
     return subprocess.run(
         [str(JUPYTER_BOOK), "build", str(src), *_book_flags()],
-        cwd=src, capture_output=True, text=True, timeout=900,
+        cwd=src, capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})},
     )
 
 
@@ -132,3 +140,57 @@ def test_clean_book_builds_offline_with_the_html_player(tmp_path: Path) -> None:
     mathjax = re.search(r'<script[^>]*src="([^"]*tex-chtml\.js)[^"]*"', page)
     assert mathjax and not mathjax.group(1).startswith(("http:", "https:", "//")), "MathJax is not served by the book"
     assert (out / "html" / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax was not copied into the book"
+
+
+# -- the two editions (book/_ext/nnbook_editions.py) ------------------------------------------
+
+def _nbgrader(grade_id: str, solution: bool, points: int = 0) -> dict:
+    meta = {"grade_id": grade_id, "solution": solution, "grade": not solution, "locked": not solution,
+            "schema_version": 3, **({"points": points} if points else {})}
+    return {"nbgrader": meta, **({"tags": ["hide-input"]} if solution else {})}
+
+
+EXERCISE = _notebook(
+    ("markdown", "(chapter)=\n# A chapter\n\nWrite `double(x)`.\n"),
+    ("code", "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x  # SOLUTION-LINE\n    ### END SOLUTION",
+     _nbgrader("mini-ex1", True)),
+    ("code", "assert double(2) == 4\nprint('VISIBLE-' + 'CHECK')\n### BEGIN HIDDEN TESTS\n"
+             "assert double(-3) == -6  # HIDDEN-LINE\n### END HIDDEN TESTS", _nbgrader("mini-ex1-tests", False, 1)),
+)
+STUDENT_URL, STUDENT_BRANCH = "https://github.com/some-school/nn-course", "fall-term"
+
+
+def _student_edition_at(text: str) -> str:
+    """_config.yml with the student edition published elsewhere: the one setting the course edition follows."""
+    start = text.index("    nnbook_student_edition:")
+    end = text.index("\n", text.index("branch:", start))
+    return text[:start] + f"    nnbook_student_edition:\n      url: {STUDENT_URL}\n      branch: {STUDENT_BRANCH}" + text[end:]
+
+
+@pytest.mark.parametrize("edition", ["reader", "course"])
+def test_the_editions_show_no_hidden_test_and_the_course_no_solution(tmp_path: Path, edition: str) -> None:
+    result = _build(tmp_path, {"book/intro.md": INTRO, "book/chapter.ipynb": EXERCISE},
+                    env={"NNBOOK_EDITION": edition}, config=_student_edition_at)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the {edition} edition did not build:\n" + log[-5000:]
+    html = tmp_path / "mini" / "_build" / "html"
+    page = (html / "book" / "chapter.html").read_text(encoding="utf-8")
+    published = [p.read_text(encoding="utf-8") for p in (html / "_sources" / "book").glob("chapter.ipynb*")]
+    assert published, "no copy of the notebook in _sources/ (the download button): the check below proves nothing"
+    for text in [page, *published]:
+        assert "HIDDEN-LINE" not in text and "BEGIN HIDDEN TESTS" not in text, f"{edition}: a hidden test is shown"
+    source = (tmp_path / "mini" / "book" / "chapter.ipynb").read_text(encoding="utf-8")
+    assert "HIDDEN-LINE" in source and "SOLUTION-LINE" in source, "the source notebook was changed"
+    links = re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"', page)
+    assert len(links) == 2, f"expected a Binder and a Colab link, found {links}"
+    if edition == "reader":
+        assert "SOLUTION-LINE" in page and "VISIBLE-CHECK" in page, "the reader's edition lost the solution or its check"
+        assert all("nnbook/nnbook" in u and STUDENT_BRANCH not in u for u in links), links
+    else:
+        for text in [page, *published]:
+            assert "SOLUTION-LINE" not in text, "the course edition shows a solution"
+        assert "NotImplementedError" in page and "VISIBLE-CHECK" not in page  # the stub, and no run of it
+        org_repo = STUDENT_URL.removeprefix("https://github.com/")
+        for url in links:
+            assert org_repo in url and STUDENT_BRANCH in url and "book/chapter.ipynb" in url, url
+        assert "nnbook/nnbook" not in " ".join(links)

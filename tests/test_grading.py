@@ -21,6 +21,11 @@ student edition), then ``nbgrader autograde`` of two students:
                    by ``tests/grading/<chapter>/<grade_id>.py``, a common
                    mistake: that exercise must lose its points, every other
                    exercise of the copy keep full marks;
+               ``--forbidden-<grade_id>``  the solution cell replaced by
+                   ``tests/grading/<chapter>/<grade_id>--forbidden.py``, which
+                   works but uses what the exercise's rule (grading/rules.py)
+                   forbids: that exercise must score 0 with a RuleViolation,
+                   every other exercise keep full marks;
                ``--always-equal``  every solution returns (or assigns) an
                    object whose ``__eq__`` is always True: it must score zero.
 
@@ -34,8 +39,10 @@ student edition), then ``nbgrader autograde`` of two students:
                own (a test checks this), so they are not run a second time.
 
 On the fixture chapter, with a 5 s cell timeout, ``loop`` (an endless loop),
-``raises`` (a solution cell that raises) and ``tamper`` (a test cell replaced
-by ``pass``, another deleted) are graded as separate submissions, and
+``raises`` (a solution cell that raises), ``tamper`` (a test cell replaced
+by ``pass``, another deleted) and ``rule-<workaround>`` (ways around the rule
+of fixture-ex1: an import under another name, importlib, a copy taken in an
+earlier cell, exec, ...) are graded as separate submissions, and
 ``make grade`` runs on a class of three. Each run works in its own copy of the
 course directory; up to ``NNBOOK_GRADING_JOBS`` (default 2) run at once.
 """
@@ -64,6 +71,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grading import course as gc  # noqa: E402
+from grading import rules as gr  # noqa: E402
 from grading import student as student_edition  # noqa: E402
 
 WRONG = ROOT / "tests" / "grading"
@@ -84,6 +92,18 @@ CONCEPTUAL = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.
 
 def wrong_file(chapter: str, grade_id: str) -> Path:
     return WRONG / chapter / f"{grade_id}.py"
+
+
+def forbidden_file(chapter: str, grade_id: str) -> Path:
+    """A solution that works but uses what the exercise's rule (grading/rules.py) forbids."""
+    return WRONG / chapter / f"{grade_id}--forbidden.py"
+
+
+# the fixture chapter's rule, next to the book's
+FIXTURE_RULES = {"fixture-ex1": gr.Rule(("nnbook.functional.sigmoid",), "Do not call `nb.functional.sigmoid`")}
+ALL_RULES = {**gr.RULES, **FIXTURE_RULES}
+RULED = [(name, ex.grade_id) for name, ch in CHAPTERS.items() for ex in ch.exercises if ex.grade_id in ALL_RULES]
+VIOLATION = "{grade_id}: this exercise is to be solved without"
 
 
 def ids(pairs):
@@ -126,6 +146,8 @@ def variants(chapter: str, released: nbformat.NotebookNode) -> dict[str, dict[st
                         for e in ch.exercises if e.cell_type == "code"}}
     out |= {f"wrong-{e.grade_id}": {e.grade_id: wrong_file(chapter, e.grade_id).read_text()}
             for e in ch.exercises if e.graded and wrong_file(chapter, e.grade_id).exists()}
+    out |= {f"forbidden-{e.grade_id}": {e.grade_id: forbidden_file(chapter, e.grade_id).read_text()}
+            for e in ch.exercises if forbidden_file(chapter, e.grade_id).exists()}
     out["always-equal"] = {e.grade_id: always_equal_source(e.source)
                            for e in ch.exercises if e.cell_type == "code" and e.solution is not None}
     return out
@@ -172,7 +194,29 @@ def fixture_adversarial() -> dict[str, nbformat.NotebookNode]:
     tamper = gc.with_cell_source(ch.nb, ex1.grade_id, wrong_file("fixture", ex1.grade_id).read_text())
     tamper = gc.with_cell_source(tamper, ex1.tests[0].grade_id, "pass")
     tamper = gc.without_cell(tamper, ex3.tests[0].grade_id)
-    return {"loop": loop, "raises": raises, "tamper": tamper}
+    subs = {"loop": loop, "raises": raises, "tamper": tamper}
+    for name, (body, before) in RULE_WORKAROUNDS.items():
+        nb = gc.with_cell_source(ch.nb, ex1.grade_id, body)
+        if before:  # a cell of the submission's own, before the exercise
+            nb.cells.insert(ex1.index, nbformat.v4.new_code_cell(before))
+        subs[f"rule-{name}"] = nb
+    return subs
+
+
+STABLE = "z = np.asarray(z, dtype=float); e = np.exp(-np.abs(z)); return np.where(z >= 0, 1 / (1 + e), e / (1 + e))"
+# ways around fixture-ex1's rule (no nb.functional.sigmoid): {name: (solution cell, a cell before it or None)}
+RULE_WORKAROUNDS = {
+    "from-import": ("from nnbook.functional import sigmoid", None),
+    "wrapper": ("def sigmoid(z):\n    return nb.functional.sigmoid(z)", None),
+    "importlib": ("import importlib\ndef sigmoid(z):\n    return importlib.import_module('nnbook.functional').sigmoid(z)", None),
+    "copied-before": ("def sigmoid(z):\n    return _s(z)", "_s = nb.functional.sigmoid"),
+    "through-a-module": ("def sigmoid(z):\n    return nb.Sigmoid().forward(np.asarray(z, dtype=float))", None),
+    "vectorize": ("sigmoid = np.vectorize(nb.functional.sigmoid)", None),
+    "default-argument": ("def sigmoid(z, f=nb.functional.sigmoid):\n    return f(z)", None),
+    "exec": ("exec('def sigmoid(z):\\n    return nb.functional.sigmoid(z)')", None),
+    "caught": (f"def sigmoid(z):\n    try:\n        return nb.functional.sigmoid(z)\n    except BaseException:\n        {STABLE}", None),
+    "at-the-top": ("_warm = nb.functional.sigmoid(np.zeros(2))\ndef sigmoid(z):\n    " + STABLE, None),
+}
 
 
 # -- the pipeline, once ------------------------------------------------------------------------
@@ -194,7 +238,7 @@ class Graded:
 def graded(tmp_path_factory) -> Graded:
     tmp = tmp_path_factory.mktemp("grading")
     with_exercises = [name for name, ch in CHAPTERS.items() if ch.exercises]
-    base = gc.Course.create(tmp / "course", [*BOOK_CHAPTERS, FIXTURE])  # the student edition first
+    base = gc.Course.create(tmp / "course", [*BOOK_CHAPTERS, FIXTURE], rules=ALL_RULES)  # the student edition first
     base.add([(variants_name(n), with_variants(n, nbformat.read(base.release(n), as_version=4))) for n in with_exercises])
     student_edition.write_edition(base, tmp / "student", ALL_NAMES)
 
@@ -355,7 +399,7 @@ def test_every_graded_exercise_has_a_wrong_submission(chapter, grade_id):
 @pytest.mark.parametrize("name", [n for n in ALL_NAMES if (WRONG / n).is_dir()])
 def test_no_wrong_submission_for_an_exercise_that_is_gone(name):
     known = {e.grade_id for e in CHAPTERS[name].exercises}
-    stale = [p.name for p in (WRONG / name).glob("*.py") if p.stem not in known]
+    stale = [p.name for p in (WRONG / name).glob("*.py") if p.stem.removesuffix("--forbidden") not in known]
     assert not stale, f"tests/grading/{name}/ holds submissions for unknown exercises: {stale}"
 
 
@@ -436,7 +480,7 @@ def test_student_edition_has_no_solutions_and_no_hidden_tests(graded, name):
 
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_student_edition_has_no_outputs_and_runs_up_to_the_exercises(graded, name):
-    released = nbformat.read(graded.student_dir / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(graded.student_dir / student_edition.NOTEBOOKS / f"{name}.ipynb", as_version=4)
     assert "widgets" not in released.metadata
     for c in released.cells:
         if c.cell_type == "code":
@@ -460,13 +504,13 @@ def test_student_edition_is_an_installable_binder_folder(graded):
               "src/nnbook/exercises/__init__.py"]:
         assert (out / f).exists(), f"the student edition lacks {f}"
     assert "-e ." in (out / "requirements.txt").read_text().split("\n")
-    assert sorted(p.stem for p in out.glob("*.ipynb")) == sorted(ALL_NAMES)
+    assert sorted(p.stem for p in (out / student_edition.NOTEBOOKS).glob("*.ipynb")) == sorted(ALL_NAMES)
     assert not list(out.rglob("__pycache__"))
 
 
 def test_student_edition_builds_the_nnbook_package(graded, tmp_path):
     """Binder installs the student edition's requirements.txt, whose `-e .` is the package in src/."""
-    src = shutil.copytree(graded.student_dir, tmp_path / "student", ignore=shutil.ignore_patterns("*.ipynb"))
+    src = shutil.copytree(graded.student_dir, tmp_path / "student", ignore=shutil.ignore_patterns("*.ipynb", student_edition.NOTEBOOKS))
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                            str(src), "-w", str(tmp_path / "wheel")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -537,6 +581,51 @@ def test_an_object_equal_to_everything_scores_zero(graded, name):
     ran = {e.grade_id: variant_cell(graded, name, e.grade_id, "always-equal") for e in CHAPTERS[name].exercises}
     broken = {g: errors(c) for g, c in ran.items() if errors(c)}
     assert not broken, f"{name}: the always-equal solution cells did not run: {broken}"
+
+
+# -- the exercises' rules (grading/rules.py; static checks in tests/test_grading_rules.py) ----
+
+def rule_messages(c: nbformat.NotebookNode) -> list[str]:
+    """The RuleViolation messages of a graded cell (its error, or a line on stderr)."""
+    out = [o.evalue for o in c.get("outputs", []) if o.output_type == "error" and o.ename == "RuleViolation"]
+    return out + [line for o in c.get("outputs", []) if o.output_type == "stream" and o.name == "stderr"
+                  for line in o.text.splitlines() if line.startswith("RuleViolation: ")]
+
+
+@pytest.mark.parametrize("chapter,grade_id", RULED, ids=ids(RULED))
+def test_a_submission_breaking_the_rule_scores_zero_there_and_full_marks_elsewhere(graded, chapter, grade_id):
+    if not forbidden_file(chapter, grade_id).exists():
+        pytest.fail(f"no submission {forbidden_file(chapter, grade_id).relative_to(ROOT)} breaking the rule")
+    ex = CHAPTERS[chapter].exercise(grade_id)
+    got = variant_points(graded, chapter, f"forbidden-{grade_id}")
+    assert set(got) == set(CHAPTERS[chapter].graded_ids)
+    for gid, (score, max_score) in got.items():
+        if gid in ex.graded_ids:
+            assert score == 0, f"{grade_id} breaks its rule and still scores {score}/{max_score} in {gid}"
+        else:
+            assert score == max_score, f"breaking the rule of {grade_id} also loses points in {gid}: {score}/{max_score}"
+    for t in ex.tests:  # every test cell says why, in the rule's words
+        messages = rule_messages(variant_cell(graded, chapter, t.grade_id, f"forbidden-{grade_id}"))
+        assert messages and all(VIOLATION.format(grade_id=grade_id) in m for m in messages), (t.grade_id, messages)
+        assert gr.normalized(ALL_RULES[grade_id].sentence) in gr.normalized(messages[0])
+
+
+@pytest.mark.parametrize("workaround", list(RULE_WORKAROUNDS))
+def test_ways_around_a_rule_score_zero_on_that_exercise_only(graded, workaround):
+    ex1, ex2, ex3 = CHAPTERS["fixture"].exercises
+    got = points(graded, f"rule-{workaround}", "fixture")
+    assert got[ex1.tests[0].grade_id][0] == 0, f"{workaround}: {RULE_WORKAROUNDS[workaround][0]!r} scores"
+    assert got[ex2.tests[0].grade_id] == (2.0, 2.0) and got[ex3.tests[0].grade_id] == (1.0, 1.0)
+    messages = rule_messages(cell(graded.autograded(f"rule-{workaround}", "fixture"), ex1.tests[0].grade_id))
+    assert messages and VIOLATION.format(grade_id="fixture-ex1") in messages[0], messages
+    assert "nnbook.functional.sigmoid" in messages[0]
+
+
+def test_the_checks_and_the_chapter_may_use_what_an_exercise_forbids(graded):
+    """fixture-ex1's hidden test and the chapter before it call nb.functional.sigmoid: full marks."""
+    ex1 = CHAPTERS["fixture"].exercises[0]
+    assert "nb.functional.sigmoid" in ex1.tests[0].hidden and "nb.functional.sigmoid" in CHAPTERS["fixture"].nb.cells[2].source
+    assert variant_points(graded, "fixture", None)[ex1.tests[0].grade_id] == (2.0, 2.0)
 
 
 # -- submissions that hang, raise, or edit the tests (on the fixture chapter) -------------------
