@@ -291,3 +291,195 @@ def test_page_refuses_what_nnbook_refuses(page_run: Any) -> None:
         with pytest.raises(ValueError):
             nb.playground.PlaygroundConfig.from_dict(cfg)
         assert message, f"the page accepted {cfg}"
+
+
+# -----------------------------------------------------------------------------
+# The page in headless Chromium, offline
+# -----------------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BUILT_PAGE = ROOT / "_build" / "html" / "book" / "playground_live.html"
+PAGE_PATH = "book/playground_live.html"
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"{reason} (NNBOOK_REQUIRE_HTML_CHECKS=1: the HTML checks must run)")
+    pytest.skip(reason)
+
+
+class _Quiet(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _standalone(folder: Path) -> Path:
+    """The page alone, laid out as in the built book (book/<page>.html, _static/playground)."""
+    shutil.copytree(STATIC, folder / "_static" / "playground")
+    (folder / "book").mkdir()
+    (folder / PAGE_PATH).write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The playground, live</title>'
+        '<link rel="icon" href="data:,"></head><body><main><h1>The playground, live</h1>'
+        + (STATIC / "embed.html").read_text(encoding="utf-8") + "</main></body></html>", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module", params=["standalone", "book"])
+def site(request: Any, tmp_path_factory: Any) -> Any:
+    """A local HTTP server with the page: alone (always) and in the built book (when built)."""
+    import functools
+    import http.server
+    import threading
+
+    if request.param == "book":
+        if not BUILT_PAGE.is_file():
+            _unavailable(f"the HTML book is not built with the live page ({BUILT_PAGE} is missing; run `make book`)")
+        folder = ROOT / "_build" / "html"
+    else:
+        folder = _standalone(tmp_path_factory.mktemp("live"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    if not CHROMIUM.is_file():
+        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """The live page opened with the network off: every request off the local server is refused and recorded."""
+
+    def __init__(self, browser: Any, base: str, hash_: str = "") -> None:
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, service_workers="block")
+        self.context.set_offline(False)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.context.set_default_timeout(60_000)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.goto(base + PAGE_PATH + hash_)
+        self.page.wait_for_function("window.nnbookLivePlayground !== undefined")
+
+    def epoch(self) -> int:
+        return int(self.page.locator(".nnpg-epoch").inner_text())
+
+    def picture(self) -> str:
+        return self.page.evaluate("document.querySelector('#nnbook-live-playground canvas[aria-label^=\"decision\"]').toDataURL()")
+
+    def state(self) -> dict[str, Any]:
+        return self.page.evaluate("window.nnbookLivePlayground.state()")
+
+    def close(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.outside == [], f"requests left the page: {self.outside}"
+        self.context.close()
+
+
+def _play_by_keyboard(p: Page, epochs: int) -> None:
+    play = p.page.get_by_role("button", name="Play")
+    play.focus()
+    p.page.keyboard.press("Enter")
+    p.page.wait_for_function(f"Number(document.querySelector('.nnpg-epoch').textContent) >= {epochs}")
+    p.page.get_by_role("button", name="Pause").focus()
+    p.page.keyboard.press("Space")
+    assert p.page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+
+
+def test_page_trains_from_its_default_offline(browser: Any, site: str) -> None:
+    p = Page(browser, site)
+    assert p.epoch() == 0
+    before = p.picture()
+    loss0 = p.state()["loss"]["train"][0]
+    _play_by_keyboard(p, 20)
+    stopped = p.epoch()
+    assert stopped >= 20
+    p.page.wait_for_timeout(300)
+    assert p.epoch() == stopped, "the page kept training after Pause"
+    assert p.picture() != before, "the decision regions did not change while training"
+    assert p.state()["loss"]["train"][-1] < loss0
+    p.page.get_by_role("button", name="Step").click()
+    p.page.wait_for_function(f"document.querySelector('.nnpg-epoch').textContent === '{stopped + 1}'")
+    p.page.get_by_role("button", name="Reset").click()
+    p.page.wait_for_function("document.querySelector('.nnpg-epoch').textContent === '0'")
+    assert p.picture() == before, "Reset did not return to the run's start"
+    # the default: nnbook's default run with 8 and 8 hidden units
+    assert ast.literal_eval(p.state()["dict"]) == nb.playground.PlaygroundConfig(hidden=(8, 8)).to_dict()
+    p.close()
+
+
+def test_page_trains_from_the_state_in_its_address(browser: Any, site: str) -> None:
+    wanted = {"dataset": "spirals", "n_classes": 3, "hidden": [6, 6], "activation": "relu", "lr": 0.1,
+              "batch_size": 5, "momentum": 0.5, "l1": 0.001, "seed": 4}
+    h = "#dataset=spirals&n_classes=3&hidden=6,6&activation=relu&lr=0.1&batch_size=5&momentum=0.5&l1=0.001&seed=4"
+    p = Page(browser, site, h)
+    assert p.page.get_by_label("data set").input_value() == '"spirals"'
+    assert p.page.get_by_label("units in layer 2").input_value() == "6"
+    config = nb.playground.PlaygroundConfig.from_dict(ast.literal_eval(p.state()["dict"]))
+    assert config == nb.playground.PlaygroundConfig(hidden=(8, 8)).replace(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in wanted.items()})
+    before = p.picture()
+    _play_by_keyboard(p, 5)
+    assert p.picture() != before
+    # a reload keeps the address, and so the run
+    p.page.reload()
+    p.page.wait_for_function("window.nnbookLivePlayground !== undefined")
+    assert p.state()["config"]["dataset"] == "spirals" and p.epoch() == 0
+    p.close()
+
+
+def test_controls_are_labelled_and_keyboard_operable(browser: Any, site: str) -> None:
+    p = Page(browser, site)
+    unlabelled = p.page.evaluate("""() => [...document.querySelectorAll('#nnbook-live-playground input, #nnbook-live-playground select, #nnbook-live-playground button')]
+        .filter((e) => !(e.labels && e.labels.length && e.labels[0].textContent.trim()) && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map((e) => e.outerHTML)""")
+    assert unlabelled == []
+    unlabelled_views = p.page.evaluate("""() => [...document.querySelectorAll('#nnbook-live-playground canvas')]
+        .filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).length""")
+    assert unlabelled_views == 0
+    # the keyboard reaches the controls, and changing one with it starts a new run and updates the address
+    lr = p.page.get_by_label("learning rate")
+    lr.focus()
+    p.page.keyboard.press("ArrowDown")
+    assert p.state()["config"]["lr"] == 0.1
+    assert "lr=0.1" in p.page.evaluate("location.hash")
+    p.page.get_by_label("data set").focus()
+    p.page.keyboard.press("ArrowDown")  # circles -> blobs
+    assert p.state()["config"]["dataset"] == "blobs"
+    tabbed = set()
+    p.page.locator("body").focus()
+    for _ in range(60):
+        p.page.keyboard.press("Tab")
+        tabbed.add(p.page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id"))
+    assert {"Play", "Step", "Reset", "Open in Jupyter"} <= tabbed
+    # the configuration for Jupyter opens from the keyboard and reads back in nnbook
+    p.page.get_by_role("button", name="Open in Jupyter").focus()
+    p.page.keyboard.press("Enter")
+    assert p.page.get_by_role("button", name="Open in Jupyter").get_attribute("aria-expanded") == "true"
+    text = p.page.locator("#nnpg-config-dict").inner_text()
+    config = nb.playground.PlaygroundConfig.from_dict(ast.literal_eval(text))
+    assert config.dataset == "blobs" and config.lr == 0.1
+    p.close()
