@@ -483,3 +483,23 @@ def test_controls_are_labelled_and_keyboard_operable(browser: Any, site: str) ->
     config = nb.playground.PlaygroundConfig.from_dict(ast.literal_eval(text))
     assert config.dataset == "blobs" and config.lr == 0.1
     p.close()
+
+
+def test_page_has_no_serious_accessibility_violation(browser: Any, site: str) -> None:
+    """axe-core finds no serious or critical violation, before and after training, with the Jupyter box open."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
+    p = Page(browser, site)
+    axe = Axe()
+    found = []
+    for when in ("loaded", "trained, Jupyter box open"):
+        if when != "loaded":
+            p.page.get_by_role("button", name="Step").click()
+            p.page.get_by_role("button", name="Open in Jupyter").click()
+        violations = axe.run(p.page).response["violations"]
+        found += [f"{when}: {v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+                  for v in violations if v["impact"] in ("serious", "critical")]
+    assert found == [], "\n".join(found)
+    p.close()
