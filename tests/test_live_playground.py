@@ -1,6 +1,6 @@
 """The live playground of the HTML book (``book/_static/playground``) against nnbook.
 
-The page's engine (``engine.js``) is a JavaScript port of nnbook's training
+The page's engine (``engine.js``, with ``config.js`` and ``data.js``) is a JavaScript port of nnbook's training
 step. Here it runs under node, fed the very data, initial weights and random
 draws (each epoch's shuffle, RReLU's slopes) of an ``nb.playground.Playground``
 run, and must give nnbook's losses, accuracies and gradient norms over 50
@@ -182,6 +182,7 @@ def test_other_outputs_features_and_data_match_nnbook() -> None:
 
 def test_agreement_notices_a_wrong_engine(tmp_path: Path) -> None:
     """The comparison is strict enough to catch a slip: weight decay applied to the biases too."""
+    shutil.copytree(STATIC, tmp_path, dirs_exist_ok=True)
     src = ENGINE.read_text()
     wrong = src.replace("if (decay) {", "if (true) {")
     assert wrong != src
