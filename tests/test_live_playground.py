@@ -449,6 +449,13 @@ def test_page_trains_from_the_state_in_its_address(browser: Any, site: str) -> N
     p.page.reload()
     p.page.wait_for_function("window.nnbookLivePlayground !== undefined")
     assert p.state()["config"]["dataset"] == "spirals" and p.epoch() == 0
+    # an address edited by hand starts its run; an invalid one says so and falls back to the default
+    p.page.evaluate("location.hash = '#dataset=moons&hidden=3'")
+    p.page.wait_for_function("window.nnbookLivePlayground.state().config.dataset === 'moons'")
+    assert p.state()["config"]["hidden"] == [3]
+    p.page.evaluate("location.hash = '#dataset=nowhere'")
+    p.page.wait_for_function("document.querySelector('.nnpg-message').textContent.includes('no valid configuration')")
+    assert p.state()["config"]["dataset"] == "circles"
     p.close()
 
 
