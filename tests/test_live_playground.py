@@ -477,12 +477,16 @@ def test_controls_are_labelled_and_keyboard_operable(browser: Any, site: str) ->
     p.page.get_by_label("data set").focus()
     p.page.keyboard.press("ArrowDown")  # circles -> blobs
     assert p.state()["config"]["dataset"] == "blobs"
-    tabbed = set()
-    p.page.locator("body").focus()
-    for _ in range(60):
+    # Tab from Play reaches every enabled control of the playground, one after the other
+    controls = p.page.evaluate("""() => [...document.querySelectorAll('#nnbook-live-playground input, #nnbook-live-playground select, #nnbook-live-playground button')]
+        .filter((e) => !e.disabled && e.offsetParent !== null).map((e) => e.id || e.textContent.trim())""")
+    p.page.get_by_role("button", name="Play").focus()
+    tabbed = [p.page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")]
+    for _ in range(len(controls) - 1):
         p.page.keyboard.press("Tab")
-        tabbed.add(p.page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id"))
-    assert {"Play", "Step", "Reset", "Open in Jupyter"} <= tabbed
+        tabbed.append(p.page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+    assert sorted(tabbed) == sorted(controls)
+    assert {"Play", "Step", "Reset", "Open in Jupyter"} <= set(tabbed)
     # the configuration for Jupyter opens from the keyboard and reads back in nnbook
     p.page.get_by_role("button", name="Open in Jupyter").focus()
     p.page.keyboard.press("Enter")
