@@ -449,10 +449,13 @@ def test_page_trains_from_the_state_in_its_address(browser: Any, site: str) -> N
     p.page.reload()
     p.page.wait_for_function("window.nnbookLivePlayground !== undefined")
     assert p.state()["config"]["dataset"] == "spirals" and p.epoch() == 0
-    # an address edited by hand starts its run; an invalid one says so and falls back to the default
-    p.page.evaluate("location.hash = '#dataset=moons&hidden=3'")
+    # an address edited by hand starts its run, and values beyond the sliders' usual ends survive a change
+    p.page.evaluate("location.hash = '#dataset=moons&hidden=3&n_points=37&noise=1.5'")
     p.page.wait_for_function("window.nnbookLivePlayground.state().config.dataset === 'moons'")
     assert p.state()["config"]["hidden"] == [3]
+    p.page.get_by_label("learning rate").select_option(label="0.3")
+    assert {k: p.state()["config"][k] for k in ("n_points", "noise", "lr")} == {"n_points": 37, "noise": 1.5, "lr": 0.3}
+    # an invalid address says so and falls back to the default
     p.page.evaluate("location.hash = '#dataset=nowhere'")
     p.page.wait_for_function("document.querySelector('.nnpg-message').textContent.includes('no valid configuration')")
     assert p.state()["config"]["dataset"] == "circles"

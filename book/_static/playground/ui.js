@@ -143,7 +143,11 @@
     setSelect(C.dataset, E.DATASETS, c.dataset);
     C.n_classes.value = c.n_classes;
     C.n_classes.disabled = !["spirals", "blobs"].includes(c.dataset);
+    // the sliders' ends widen to hold a value from the address, so that reading the controls keeps it
+    C.n_points.min = String(Math.min(20, c.n_points)); C.n_points.max = String(Math.max(1000, c.n_points));
+    C.n_points.step = c.n_points % 10 === 0 ? "10" : "1";
     C.n_points.value = c.n_points; readouts.n_points.textContent = c.n_points;
+    C.noise.max = String(Math.max(1, c.noise));
     C.noise.value = c.noise; readouts.noise.textContent = c.noise.toFixed(2);
     C.test_fraction.value = c.test_fraction; readouts.test_fraction.textContent = `${Math.round(100 * c.test_fraction)}%`;
     C.seed.value = c.seed;
