@@ -113,7 +113,7 @@
   const withReadout = (text, k, hint) => { const f = field(text, C[k], hint); readouts[k].setAttribute("for", C[k].id); f.append(readouts[k]); return f; };
   host.classList.add("nnpg");
   host.append(
-    el("div", { class: "nnpg-bar", role: "toolbar", "aria-label": "training" },
+    el("div", { class: "nnpg-bar", role: "group", "aria-label": "training controls" },
       playBtn, stepBtn, resetBtn, field("epochs a frame", speed),
       el("span", { class: "nnpg-epoch-box" }, el("span", { text: "epoch " }), epochOut), configBtn),
     configBox, message,
