@@ -513,7 +513,8 @@ def test_page_has_no_serious_accessibility_violation(browser: Any, site: str) ->
         if when != "loaded":
             p.page.get_by_role("button", name="Step").click()
             p.page.get_by_role("button", name="Open in Jupyter").click()
-        violations = axe.run(p.page).response["violations"]
+        # preload off: axe's stylesheet preloading misresolves the theme's @import and requests a missing file
+        violations = axe.run(p.page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
         found += [f"{when}: {v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
                   for v in violations if v["impact"] in ("serious", "critical")]
     assert found == [], "\n".join(found)
