@@ -54,6 +54,7 @@ def _build(tmp_path: Path, pages: dict[str, str]) -> subprocess.CompletedProcess
     shutil.copy(ROOT / "_config.yml", src / "_config.yml")
     shutil.copy(ROOT / "book" / "references.bib", src / "book" / "references.bib")
     shutil.copytree(ROOT / "book" / "_ext", src / "book" / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "book" / "_static", src / "book" / "_static")  # html_static_path names it
     pages = {**pages, "book/bibliography.md": "# Bibliography\n\n```{bibliography}\n```\n"}
     names = list(pages)
     for name, text in pages.items():
