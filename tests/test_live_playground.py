@@ -15,10 +15,13 @@ Chromium and Playwright and skip without them (fail with
 from __future__ import annotations
 
 import ast
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -311,7 +314,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-class _Quiet(__import__("http.server").server.SimpleHTTPRequestHandler):
+class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
@@ -330,10 +333,6 @@ def _standalone(folder: Path) -> Path:
 @pytest.fixture(scope="module", params=["standalone", "book"])
 def site(request: Any, tmp_path_factory: Any) -> Any:
     """A local HTTP server with the page: alone (always) and in the built book (when built)."""
-    import functools
-    import http.server
-    import threading
-
     if request.param == "book":
         if not BUILT_PAGE.is_file():
             _unavailable(f"the HTML book is not built with the live page ({BUILT_PAGE} is missing; run `make book`)")
@@ -368,7 +367,6 @@ class Page:
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, service_workers="block")
-        self.context.set_offline(False)
 
         def route(r: Any) -> None:
             if r.request.url.startswith(base) or r.request.url.startswith("data:"):
