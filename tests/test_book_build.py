@@ -64,6 +64,7 @@ def _build(tmp_path: Path, pages: dict[str, str], env: dict[str, str] | None = N
     shutil.copytree(ROOT / "book" / "_ext", src / "book" / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "book" / "favicon.png", src / "book" / "favicon.png")  # _config.yml's html.favicon
     shutil.copytree(ROOT / "book" / "_extra", src / "book" / "_extra")  # and html_extra_path
+    shutil.copytree(ROOT / "book" / "_static", src / "book" / "_static")  # html_static_path names it
     pages = {**pages, "book/bibliography.md": "# Bibliography\n\n```{bibliography}\n```\n"}
     names = list(pages)
     for name, text in pages.items():

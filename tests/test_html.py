@@ -14,7 +14,8 @@ is served from a local HTTP server on 127.0.0.1 and opened in Chromium
   asks for it outside the page's own requests, so the server keeps the record);
 * notebook pages carry the Binder and Colab launch links for their notebook;
 * every interactive figure (``.nnbook-player``) shows a picture and moving one
-  of its controls changes the picture, with no kernel anywhere.
+  of its controls changes the picture, with no kernel anywhere;
+* axe-core finds no serious or critical accessibility violation on any page.
 
 The checks need the built book (``make book``) and Chromium
 (``apt-get install chromium``); without them they skip, saying why. With
@@ -235,6 +236,17 @@ def _wait_for_the_favicon(page: Any, server: Any, seconds: float = 5.0) -> None:
         if any("favicon" in path for path, _status in server.answers):
             return
         page.wait_for_timeout(100)
+def _axe_violations(page: Any) -> list[str] | None:
+    """axe-core's serious and critical violations on the page (None without axe-playwright-python)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        return None
+    # preload off: axe's own stylesheet preloading resolves the theme's @import "../basic.css"
+    # against the page, not the stylesheet, and asks the server for a file that does not exist
+    violations = Axe().run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
+    return [f"{v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +261,7 @@ def visits(browser: Any, base_url: str, server: Any) -> dict[str, Visit]:
             visit.facts["images"] = page.evaluate(_IMAGES_JS)
             visit.facts["links"] = page.evaluate(_LINKS_JS)
             _wait_for_the_favicon(page, server)
+            visit.facts["axe"] = _axe_violations(page)
         finally:
             context.close()
         visit.answers = server.answers[start:]
@@ -458,3 +471,12 @@ def test_interactive_figures_work_without_a_kernel(browser: Any, base_url: str, 
         assert visit.errors == [], f"{page_path}: JavaScript errors while using the players:\n" + "\n".join(visit.errors)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_has_no_serious_accessibility_violation(visits: dict[str, Visit], page_path: str) -> None:
+    """axe-core (WCAG rules) finds nothing serious or critical: every control and landmark is named."""
+    found = _visit(visits, page_path).facts["axe"]
+    if found is None:
+        _unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
+    assert found == [], f"{page_path}:\n" + "\n".join(found)
