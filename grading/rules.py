@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
     "ch07-ex2": Rule(("nnbook.diagnostics",), "Write the loop yourself, without `nb.diagnostics`."),
     "ch08-ex1": Rule(("nnbook.regularization.ridge",), "do not call `nb.regularization.ridge`"),
     "ch08-ex3": Rule(("nnbook.regularization",), "Do not call the functions of `nb.regularization`."),
+    "ch10-ex1": Rule(("nnbook.Dropout",), "Do not use `nb.Dropout`."),
 }
 
 # Wording that states such a rule in an exercise's text: an exercise whose text matches has to be in RULES.

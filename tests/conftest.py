@@ -47,7 +47,7 @@ TORCH_MISSING = (
 
 # Tests that use one of these fixtures run nbgrader or a browser: marked slow, so that
 # `make check` (pytest -m "not slow") leaves them to `make test`.
-SLOW_FIXTURES = {"graded"}
+SLOW_FIXTURES = {"graded", "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
