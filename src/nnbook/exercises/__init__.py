@@ -394,7 +394,7 @@ class Checks:
         f: Callable[[], Any],
         wrt: dict[str, tuple[np.ndarray, Any]],
         *,
-        eps: float = 1e-6,
+        h: float = 1e-6,
         tol: float = 1e-6,
         f_name: str = "f",
         hint: Callable[[dict[str, tuple[np.ndarray, np.ndarray]]], str | None] | None = None,
@@ -408,7 +408,7 @@ class Checks:
         student's gradient of ``f`` with respect to ``x``. Each gradient passes
         when it has the shape of ``x`` and its relative error
         (:func:`nnbook.gradcheck.relative_error`) from
-        :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` is below
+        :math:`(f(x + h e_i) - f(x - h e_i)) / 2h` is below
         ``tol``. ``f`` runs as in a :meth:`step` (``trouble`` names an
         overflow); on a disagreement the hint is ``hint(bad)``, with ``bad``
         mapping the labels that disagree to ``(grad, numeric)``, or one that
@@ -425,7 +425,7 @@ class Checks:
             errors = {}
             for label, (x, grad) in wrt.items():
                 analytic = as_numbers(grad)
-                numeric = numerical_gradient(lambda _: float(run(f)), x, eps)
+                numeric = numerical_gradient(lambda _: float(run(f)), x, h)
                 errors[label] = relative_error(analytic, numeric) if analytic.shape == numeric.shape else 1.0
                 if not errors[label] < tol:
                     bad[label] = (analytic, numeric)
@@ -433,7 +433,7 @@ class Checks:
                 return self.succeed(name)
             listed = ", ".join(f"{k} (relative error {errors[k]:.1e})" for k in bad)
             return self.fail(name, (hint(bad) if hint is not None else None) or (
-                f"backprop and central differences (f(p + eps) - f(p - eps)) / (2 eps) of {f_name} disagree "
+                f"backprop and central differences (f(p + h) - f(p - h)) / (2 h) of {f_name} disagree "
                 f"for: {listed}. A correct backward agrees to about 1e-9."))
         return False
 
