@@ -43,6 +43,8 @@ RULES: dict[str, Rule] = {
     "ch03-ex1": Rule(("nnbook", "scipy"), "Use NumPy only: not `nb.functional`, `nb.CrossEntropyLoss` or SciPy."),
     "ch03-ex2": Rule(("nnbook", "scipy"), "The same rules hold as in Exercise 1: accurate and free of overflow "
                                           "for logits of size $10^4$, NumPy only."),
+    "ch03-ex4": Rule(("nnbook.functional.sparsemax", "nnbook.Sparsemax"),
+                     "Use NumPy only: do not use `nb.functional.sparsemax` or `nb.Sparsemax`."),
     "ch04-ex1": Rule(("nnbook.ELU", "nnbook.functional.elu"), "Do not use `nb.ELU` or `nb.functional.elu`."),
     "ch06-ex1": Rule(("nnbook.Linear",), "Do not use `nb.Linear`."),
     "ch06-ex2": Rule(("nnbook",), "Use NumPy only, in matrix form over the batch, as `sigmoid_net_backward` in "

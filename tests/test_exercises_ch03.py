@@ -303,3 +303,105 @@ def test_loss_mistakes_at_large_logits_fail_without_warnings(capsys, mistake):
     solution = WRONG_LOSSES[mistake][0]
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         assert_fails_with(capsys, lambda c: ch03.check_cross_entropy(c, solution, Z_BIG, Y), "hint: ")
+
+
+# -- Exercise 4: sparsemax --------------------------------------------------------------
+
+# rows with supports of sizes 1, 2 and 3, a tie, and equal logits; n != K
+Z_SPARSE = np.array([[-1.0, 2.7, 0.5, 0.1], [-0.25, 0.675, 0.125, -0.5], [0.3, -0.2, 1.1, 0.9],
+                     [0.2, 0.2, -0.1, 0.0], [0.5, 0.5, 0.5, 0.5]])
+
+
+def _threshold(Z, divide=True, minus_one=True, first_k=False, ascending=False):
+    ordered = np.sort(Z, axis=1) if ascending else -np.sort(-Z, axis=1)
+    cumulative = np.cumsum(ordered, axis=1)
+    k = np.arange(1, Z.shape[1] + 1)
+    holds = 1 + k * ordered > cumulative
+    k_z = (np.argmax(holds, axis=1) + 1)[:, None] if first_k else holds.sum(axis=1, keepdims=True)
+    top = np.take_along_axis(cumulative, k_z - 1, axis=1) - (1 if minus_one else 0)
+    return top / k_z if divide else top
+
+
+def sparsemax_sorted(Z):
+    return np.maximum(Z - _threshold(Z), 0)
+
+
+def sparsemax_bisection(Z):
+    lo, hi = Z.min(axis=1, keepdims=True) - 1, Z.max(axis=1, keepdims=True)
+    for _ in range(200):                                 # sum max(z - tau, 0) = 1, decreasing in tau
+        mid = (lo + hi) / 2
+        too_low = np.maximum(Z - mid, 0).sum(axis=1, keepdims=True) > 1
+        lo, hi = np.where(too_low, mid, lo), np.where(too_low, hi, mid)
+    P = np.maximum(Z - (lo + hi) / 2, 0)
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def sparsemax_nnbook(Z):
+    return nb.Sparsemax()(Z)
+
+
+WRONG_SPARSEMAX = {
+    "no 1/k": (lambda Z: np.maximum(Z - _threshold(Z, divide=False), 0), "missing its 1/k(z)"),
+    "no -1": (lambda Z: np.maximum(Z - _threshold(Z, minus_one=False), 0), "the -1 is missing"),
+    "sorted output": (lambda Z: -np.sort(-sparsemax_sorted(Z), axis=1), "sorted in decreasing order"),
+    "first k": (lambda Z: np.maximum(Z - _threshold(Z, first_k=True), 0), "LARGEST k"),
+    "ascending sort": (lambda Z: np.maximum(Z - _threshold(Z, ascending=True), 0), "increasing order"),
+    "no clipping": (lambda Z: Z - _threshold(Z), "negative entries"),
+    "wrong axis": (lambda Z: F.sparsemax(Z, axis=0), "wrong axis"),
+    "softmax": (lambda Z: F.softmax(Z, axis=1), "that is the softmax"),
+}
+
+
+@pytest.mark.parametrize("solution", [sparsemax_sorted, sparsemax_bisection, sparsemax_nnbook])
+@pytest.mark.parametrize("scale", [1.0, 1000.0, 1e4])
+def test_sparsemax_correct_solutions_pass_both_checkers(capsys, solution, scale):
+    assert_passes(capsys, lambda c: ch03.check_sparsemax(c, solution, scale * Z_SPARSE))
+    assert_passes(capsys, lambda c: ch03.check_sparsemax_properties(c, solution, scale * Z_SPARSE))
+
+
+def test_sparsemax_reference_is_the_projection_onto_the_simplex(rng):
+    # sum max(z - tau, 0) = 1 with one tau per row, and no point of the simplex is closer to z
+    z = rng.normal(size=(6, 5))
+    p = ch03.sparsemax(z)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=0, atol=1e-12)
+    others = rng.dirichlet(np.ones(5), size=(200, 6))
+    assert np.all(np.sum((others - z) ** 2, axis=-1) >= np.sum((p - z) ** 2, axis=-1) - 1e-12)
+
+
+@pytest.mark.parametrize("mistake", list(WRONG_SPARSEMAX))
+def test_sparsemax_typical_mistakes_fail_with_their_hint(capsys, mistake):
+    solution, fragment = WRONG_SPARSEMAX[mistake]
+    assert_fails_with(capsys, lambda c: ch03.check_sparsemax(c, solution, Z_SPARSE), fragment)
+
+
+@pytest.mark.parametrize("mistake, fragment", [
+    ("no 1/k", "Did you divide by k(z)"), ("no -1", "sums to 1"), ("sorted output", "still in sorted order"),
+    ("no clipping", "never negative"), ("first k", "sums to"), ("softmax", "one number tau"),
+])
+def test_sparsemax_properties_fail_without_the_reference(capsys, mistake, fragment):
+    solution = WRONG_SPARSEMAX[mistake][0]
+    assert_fails_with(capsys, lambda c: ch03.check_sparsemax_properties(c, solution, Z_SPARSE), fragment)
+
+
+def test_sparsemax_wrong_shape_and_errors_are_reported(capsys):
+    assert_fails_with(capsys, lambda c: ch03.check_sparsemax(c, lambda Z: sparsemax_sorted(Z).T, Z_SPARSE),
+                      "the shape of z, (5, 4)")
+    assert_fails_with(capsys, lambda c: ch03.check_sparsemax_properties(c, lambda Z: np.full(Z.shape, np.nan), Z_SPARSE),
+                      "inf or nan in the output")
+
+    def unfinished(Z):
+        raise NotImplementedError()
+
+    assert_fails_with(capsys, lambda c: ch03.check_sparsemax(c, unfinished, Z_SPARSE), "raised NotImplementedError")
+
+
+def test_sparsemax_arguments_are_copies(capsys):
+    z = Z_SPARSE.copy()
+
+    def in_place(Z):
+        out = sparsemax_sorted(Z)
+        Z[...] = 0
+        return out
+
+    assert_passes(capsys, lambda c: ch03.check_sparsemax(c, in_place, z))
+    np.testing.assert_array_equal(z, Z_SPARSE)

@@ -32,10 +32,11 @@ import numpy as np
 
 from .. import functional as F
 from . import Checks, close, error_hint, first_mistake, strict
-from .key.ch03 import cross_entropy, cross_entropy_grad, grad_mistakes, loss_mistakes
+from .key.ch03 import cross_entropy, cross_entropy_grad, grad_mistakes, loss_mistakes, sparsemax, sparsemax_mistakes
 
 __all__ = [
     "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
+    "sparsemax", "check_sparsemax", "check_sparsemax_properties",
     "letters", "is_four_choices", "OUTPUT_UNITS_FINGERPRINT", "OUTPUT_UNITS_HINT", "FORMAT_HINT",
 ]
 
@@ -193,6 +194,91 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
     # a wrong formula may divide by a probability that rounded to 0: the mistakes are computed with warnings off
     return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint,
                    mistakes=lambda: grad_mistakes(Z, y), mistake_tol=(1e-6, 1e-12))
+
+
+# -- Exercise: sparsemax ----------------------------------------------------------------------
+
+def _run_sparsemax(c: Checks, name: str, fn: Callable[..., Any], Z: np.ndarray) -> np.ndarray | None:
+    """The student's ``fn(Z)`` as a float array of the shape of ``Z``, or ``None`` after a failed check."""
+    out = None
+    with c.step(name) as run:
+        out = run(fn, Z.copy())
+    if not run.ok:
+        return None
+    try:
+        P = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        c.fail(name, f"could not read the answer as numbers: {exc}")
+        return None
+    if P.shape != Z.shape:
+        c.fail(name, f"sparsemax returns one distribution per row, an array of the shape of z, {Z.shape}; "
+                     f"got {P.shape}.")
+        return None
+    if not np.all(np.isfinite(P)):
+        c.fail(name, "inf or nan in the output: sparsemax needs no exponential and no division by anything "
+                     "but k(z) >= 1.")
+        return None
+    return P
+
+
+def _projection_problem(Z: np.ndarray, P: np.ndarray, tol: float) -> str | None:
+    """Why ``P`` is not ``max(Z - tau, 0)`` for one threshold tau per row (None when it is)."""
+    support = P > tol
+    if not np.all(support.any(axis=1)):
+        return "a row has no positive entry, so it cannot sum to 1."
+    gap = np.where(support, Z - P, np.nan)                       # z - p: the same tau on the whole support
+    tau = np.nanmean(gap, axis=1, keepdims=True)
+    spread = np.nanmax(np.abs(gap - tau))
+    if spread > tol:
+        return (f"on the classes with p > 0, z - p should be one number tau for the row; it varies by {spread:.3g}. "
+                "The projection onto the simplex is max(z - tau, 0): shift the row by one threshold, then clip.")
+    above = np.where(support, -np.inf, Z - tau).max()
+    if above > tol:
+        return (f"a class with p = 0 has a logit {above:.3g} above the threshold tau: every class with z > tau "
+                "belongs to the support and gets z - tau > 0.")
+    return None
+
+
+def check_sparsemax_properties(c: Checks, fn: Callable[..., Any], Z: Any, *, name: str | None = None) -> bool:
+    """Check the invariants of ``fn(Z)``, the sparsemax of each row of ``Z (n, K)``, without the reference.
+
+    Each row must be non-negative and sum to 1 (a point of the simplex), keep
+    the order of the logits, and be ``max(z - tau, 0)`` for one threshold per
+    row, the condition for the Euclidean projection onto the simplex.
+    """
+    Z = np.array(Z, dtype=np.float64)
+    name = name or f"sparsemax of {_label(Z)}"
+    P = _run_sparsemax(c, name, fn, Z)
+    if P is None:
+        return False
+    tol = 1e-9 * max(1.0, float(np.abs(Z).max(initial=0.0)))
+    sums = P.sum(axis=1)
+    checks = [
+        ("non-negative", None if P.min() >= -tol else
+         f"an entry is {P.min():.3g}: probabilities are never negative, clip with max(z - tau, 0)."),
+        ("each row sums to 1", None if np.allclose(sums, 1, rtol=0, atol=tol) else
+         f"the rows sum to {np.round(sums, 6).tolist()}: tau must make sum_k max(z_k - tau, 0) = 1. Did you "
+         "divide by k(z)?"),
+    ]
+    order = Z[:, :, None] > Z[:, None, :]                            # z_i > z_j must give p_i >= p_j
+    flipped = order & (P[:, :, None] < P[:, None, :] - tol)
+    checks.append(("keeps the order of the logits", None if not flipped.any() else
+                   "a class with a larger logit got a smaller probability: is your output still in sorted "
+                   "order? Apply the threshold to z as it came."))
+    checks.append(("is the projection max(z - tau, 0)", _projection_problem(Z, P, tol)))
+    return all([c.record(f"{name}: {what}", problem) for what, problem in checks])
+
+
+def check_sparsemax(c: Checks, fn: Callable[..., Any], Z: Any, *, name: str | None = None) -> bool:
+    """Check ``fn(Z)`` against :func:`sparsemax` of each row of ``Z (n, K)``, to ``1e-9`` relative to the logits."""
+    Z = np.array(Z, dtype=np.float64)
+    name = name or f"sparsemax of {_label(Z)}"
+    P = _run_sparsemax(c, name, fn, Z)
+    if P is None:
+        return False
+    atol = 1e-12 + 1e-12 * float(np.abs(Z).max(initial=0.0))
+    return c.array(name, P, sparsemax(Z), rtol=1e-9, atol=atol,
+                   mistakes=lambda: sparsemax_mistakes(Z), mistake_tol=(1e-6, max(atol, 1e-9)))
 
 
 # -- Exercise: choosing the output unit -------------------------------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import functional as F
 
-__all__ = ["cross_entropy", "cross_entropy_grad", "loss_mistakes", "grad_mistakes"]
+__all__ = ["cross_entropy", "cross_entropy_grad", "loss_mistakes", "grad_mistakes", "sparsemax", "sparsemax_mistakes"]
 
 
 def cross_entropy(Z: Any, y: Any) -> float:
@@ -103,4 +103,59 @@ def grad_mistakes(Z: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, str]]:
                           "whole Jacobian diag(s) - s s^T collapses: dJ/dz = (s - onehot(y)) / n, nothing more."),
         (-Y / (n * np.where(Y > 0, S, 1.0)), "that is the gradient with respect to the probabilities s, "
                                               "-onehot / (n s); the exercise asks for the gradient at the logits."),
+    ]
+
+
+def sparsemax(Z: Any) -> np.ndarray:
+    r"""The reference sparsemax of each row of ``Z (n, K)`` (Martins and Astudillo, 2016):
+
+    .. math:: \mathrm{sparsemax}(z) = \max(z - \tau, 0), \qquad
+        \tau = \frac{\sum_{j \le k(z)} z_{(j)} - 1}{k(z)},
+
+    with :math:`z_{(1)} \ge \dots \ge z_{(K)}` and :math:`k(z)` the largest
+    :math:`k` with :math:`1 + k z_{(k)} > \sum_{j \le k} z_{(j)}`.
+    """
+    return F.sparsemax(np.asarray(Z, dtype=np.float64), axis=1)
+
+
+def _threshold_parts(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows sorted in decreasing order, their running sums, and the support size k(z) (n, 1)."""
+    ordered = -np.sort(-Z, axis=1)
+    cumulative = np.cumsum(ordered, axis=1)
+    k = np.arange(1, Z.shape[1] + 1)
+    k_z = np.sum(1 + k * ordered > cumulative, axis=1, keepdims=True)
+    return ordered, cumulative, k_z
+
+
+def sparsemax_mistakes(Z: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """(wrong output, hint) of the usual wrong sparsemax implementations."""
+    Z = np.asarray(Z, dtype=np.float64)
+    n, k = Z.shape
+    ordered, cumulative, k_z = _threshold_parts(Z)
+    top_sum = np.take_along_axis(cumulative, k_z - 1, axis=1)          # sum of the k(z) largest logits
+    P = sparsemax(Z)
+    return [
+        (np.maximum(Z - (top_sum - 1), 0),
+         "the threshold is missing its 1/k(z): tau = (sum of the k(z) largest logits - 1) / k(z). Without the "
+         "division the outputs do not sum to 1 once more than one class is in the support."),
+        (np.maximum(Z - top_sum / k_z, 0),
+         "the -1 is missing from the threshold: tau = (sum_{j <= k(z)} z_(j) - 1) / k(z). The 1 is the total "
+         "probability the support shares."),
+        (-np.sort(-P, axis=1),
+         "your output is sorted in decreasing order: the sort is only for finding tau. Apply max(z - tau, 0) "
+         "to the logits in their original order, so that each class keeps its place."),
+        (np.maximum(Z - (Z.max(axis=1, keepdims=True) - 1), 0),
+         "your support always has size 1: k(z) is the LARGEST k with 1 + k z_(k) > sum_{j <= k} z_(j). "
+         "np.argmax of the condition gives the first k where it holds (always k = 1); count them instead, "
+         "the condition holds for k = 1, ..., k(z) and fails after."),
+        (np.maximum(Z - (Z.sum(axis=1, keepdims=True) - 1) / k, 0),
+         "your threshold uses all K logits, tau = (sum z - 1) / K, as if every class were in the support. "
+         "Did you sort in increasing order (np.sort)? Then 1 + k z_(k) > sum_{j <= k} z_(j) holds for every k. "
+         "Sort in decreasing order: -np.sort(-z, axis=1)."),
+        (Z - np.take_along_axis(cumulative - 1, k_z - 1, axis=1) / k_z,
+         "negative entries: sparsemax(z) = max(z - tau, 0), the classes below the threshold get exactly 0."),
+        (F.sparsemax(Z, axis=0) if n > 1 else P + np.nan,
+         "the sort and the threshold run over the wrong axis: each ROW of z is one distribution over the K "
+         "classes, so sort with axis=1 and keep the (n, 1) shape of tau (keepdims=True)."),
+        (F.softmax(Z, axis=1), "that is the softmax of z; sparsemax is max(z - tau, 0), with no exponential."),
     ]
