@@ -32,6 +32,10 @@ export MKL_NUM_THREADS          ?= 1
 # can list the fonts of a venv since deleted (mathtext then falls back and warns on stderr),
 # and a reader's own matplotlibrc would change the figures.
 export MPLCONFIGDIR             ?= $(CURDIR)/$(VENV)/matplotlib
+# The instructor's answer key (grading/key/nnbook_key, never released): the book's own runs
+# check every exercise against it, hidden tests included. Without it (a student's copy) the
+# checks read the key's answers on the visible tests' inputs (src/nnbook/exercises/expected).
+export NNBOOK_KEY               ?= $(CURDIR)/grading/key
 
 # Strict build: every notebook is executed (execute_notebooks: force in
 # _config.yml), every page is re-read (--all), and any warning, including a
@@ -104,10 +108,14 @@ SUBMISSIONS ?=
 GRADES      ?= _build/grades
 TIMEOUT     ?= 60
 
-.PHONY: student grade
+.PHONY: student grade expected
 
 student: $(STAMP)
 	$(PY) -m grading.student --out _build/student --course _build/nbgrader
+
+# the key's answers on the visible tests' inputs, for a student's copy (grading/expected.py)
+expected: $(STAMP)
+	$(PY) -m grading.expected
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of <student_id>/<chapter>.ipynb>" >&2; exit 2; }

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +46,17 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grading.course import BOOK, ROOT, Chapter, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
+
+#: the instructor's answer key, which the hidden tests compare with; the grading kernels inherit these
+KEY = ROOT / "grading" / "key"
+
+
+def use_key() -> None:
+    """Make the key importable by the grading kernels, and a check that cannot reach it an error."""
+    key = Path(os.environ.setdefault("NNBOOK_KEY", str(KEY)))
+    if not (key / "nnbook_key" / "answers.py").is_file():
+        raise SystemExit(f"the answer key is not in {key} (NNBOOK_KEY): the hidden tests need it")
+    os.environ["NNBOOK_GRADING"] = "1"
 
 
 def find_submissions(folder: Path, chapters: set[str]) -> tuple[dict[tuple[str, str], Path], list[Path]]:
@@ -101,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
+    use_key()
     chapters = {p.stem: read_chapter(p) for p in chapter_paths(args.book)}
     graded = {name: ch for name, ch in chapters.items() if ch.points > 0}
     if not graded:

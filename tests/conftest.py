@@ -10,7 +10,9 @@ Profiles (choose with ``pytest --hypothesis-profile=<name>``):
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -18,6 +20,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")  # figures are drawn off screen, whatever the machine
+
+# The instructor's answer key (grading/key/nnbook_key): the checkers' tests compare with it, as the
+# book's own runs do (the Makefile exports the same NNBOOK_KEY). Tests of a student's copy unset it.
+KEY_DIR = Path(__file__).resolve().parent.parent / "grading" / "key"
+os.environ.setdefault("NNBOOK_KEY", str(KEY_DIR))
+if str(KEY_DIR) not in sys.path:
+    sys.path.insert(0, str(KEY_DIR))
 
 settings.register_profile(
     "nnbook",

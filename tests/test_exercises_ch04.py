@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.exercises import answer_hash, ch04, checks
+from nnbook.exercises import normalize_answer, ch04, checks
+from nnbook_key import ch04 as key  # the instructor's answer key (tests/conftest.py puts it on the path)
+from nnbook_key.answers import ANSWERS
 
 from exercise_helpers import assert_fails_with, assert_passes, run_checks  # noqa: F401
 
@@ -152,20 +154,20 @@ WRONG_FORWARD = {
     "no -1": (lambda z, a: np.where(z > 0, z, a * _neg(z)), 1.0, "the -1 is missing"),
     "leaky": (lambda z, a: np.where(z > 0, z, a * z), 1.0, "leaky ReLU"),
     "swapped": (lambda z, a: np.where(z > 0, a * (_neg(z) - 1), z), 1.0, "branches are swapped"),
-    "sign": (lambda z, a: -ch04.elu(z, a), 1.0, "sign is flipped"),
-    "shape": (lambda z, a: ch04.elu(z, a).ravel(), 1.0, "has the shape of its input"),
+    "sign": (lambda z, a: -key.elu(z, a), 1.0, "sign is flipped"),
+    "shape": (lambda z, a: key.elu(z, a).ravel(), 1.0, "has the shape of its input"),
 }
 
 WRONG_BACKWARD = {
-    "no grad_out": (lambda z, g, a: ch04.elu_derivative(z, a), 1.0, "multiply it by grad_out"),
+    "no grad_out": (lambda z, g, a: key.elu_derivative(z, a), 1.0, "multiply it by grad_out"),
     "forward as derivative": (lambda z, g, a: g * np.where(z > 0, 1.0, a * (_neg(z) - 1)), 1.0,
                               "its derivative is alpha * exp(z)"),
     "no alpha": (lambda z, g, a: g * np.where(z > 0, 1.0, _neg(z)), 2.0, "alpha = 2 is missing"),
     "relu derivative": (lambda z, g, a: g * (z > 0), 1.0, "the ReLU's derivative"),
     "grad_out unchanged": (lambda z, g, a: g, 1.0, "returned grad_out unchanged"),
-    "times value": (lambda z, g, a: g * ch04.elu(z, a), 1.0, "multiplied grad_out by g(z)"),
+    "times value": (lambda z, g, a: g * key.elu(z, a), 1.0, "multiplied grad_out by g(z)"),
     "constant alpha": (lambda z, g, a: g * np.where(z > 0, 1.0, a), 0.5, "not the constant alpha"),
-    "sign": (lambda z, g, a: -g * ch04.elu_derivative(z, a), 1.0, "sign is flipped"),
+    "sign": (lambda z, g, a: -g * key.elu_derivative(z, a), 1.0, "sign is flipped"),
     "zero for positive": (lambda z, g, a: g * np.where(z > 0, 0.0, a * _neg(z)), 1.0, "the derivative is 1 for z > 0"),
 }
 
@@ -185,8 +187,8 @@ def test_elu_references_agree_with_nnbook():
     z = np.linspace(-20, 20, 401).reshape(1, -1)
     for alpha in (0.5, 1.0, 2.0):
         unit = nb.ELU(alpha)
-        np.testing.assert_allclose(ch04.elu(z, alpha), unit.forward(z), rtol=1e-15)
-        np.testing.assert_allclose(ch04.elu_derivative(z, alpha), unit.backward(np.ones_like(z)), rtol=1e-15)
+        np.testing.assert_allclose(key.elu(z, alpha), unit.forward(z), rtol=1e-15)
+        np.testing.assert_allclose(key.elu_derivative(z, alpha), unit.backward(np.ones_like(z)), rtol=1e-15)
 
 
 @pytest.mark.parametrize("mistake", list(WRONG_FORWARD))
@@ -344,7 +346,7 @@ def trained_relu_network(seed, lr, bias_init, depth=2, width=12, epochs=60):
     return model, X
 
 
-@pytest.mark.parametrize("solution", [dead_loop, dead_preactivations, ch04.dead_fraction])
+@pytest.mark.parametrize("solution", [dead_loop, dead_preactivations, key.dead_fraction])
 def test_dead_fraction_correct_solutions_pass_on_the_example(capsys, solution):
     model, X = ch04.example_network()
     assert_passes(capsys, lambda c: ch04.check_dead_fraction(c, solution, model, X))
@@ -357,7 +359,7 @@ def test_dead_fraction_example_has_two_of_nine_dead():
     assert H1.shape == (6, 5) and H2.shape == (6, 4)
     assert np.all(H1 == 0, axis=0).tolist() == [False, True, False, False, False]
     assert np.all(H2 == 0, axis=0).tolist() == [True, False, False, False]
-    assert ch04.dead_fraction(model, X) == pytest.approx(2 / 9, rel=1e-15)
+    assert key.dead_fraction(model, X) == pytest.approx(2 / 9, rel=1e-15)
 
 
 @pytest.mark.parametrize("seed, lr, bias_init, depth", [(0, 0.1, 0.0, 2), (1, 3.0, 0.0, 3), (2, 0.1, -0.5, 2), (3, 2.0, 0.1, 1)])
@@ -368,7 +370,7 @@ def test_dead_fraction_correct_solutions_pass_on_trained_networks(capsys, seed, 
 
 
 def test_dead_fraction_trained_networks_cover_healthy_and_dying():
-    fractions = [ch04.dead_fraction(*trained_relu_network(s, lr, b, d))
+    fractions = [key.dead_fraction(*trained_relu_network(s, lr, b, d))
                  for s, lr, b, d in [(0, 0.1, 0.0, 2), (1, 3.0, 0.0, 3)]]
     assert fractions[0] < 0.2 < fractions[1]
 
@@ -379,7 +381,7 @@ def test_dead_fraction_ignores_other_units(capsys):
                           nb.ReLU(), nb.Linear(4, 1, rng=rng))
     X = rng.normal(size=(10, 2))
     expected = float(np.all(model[3].forward(model[2].forward(model[1].forward(model[0].forward(X)))) <= 0, axis=0).mean())
-    assert ch04.dead_fraction(model, X) == expected == 0.5
+    assert key.dead_fraction(model, X) == expected == 0.5
     assert dead_every_layer(model, X) == pytest.approx(10 / 15)   # the tanh layer's 3 units counted too
     assert_passes(capsys, lambda c: ch04.check_dead_fraction(c, dead_loop, model, X))
     assert_fails_with(capsys, lambda c: ch04.check_dead_fraction(c, dead_every_layer, model, X), "FAIL")
@@ -387,7 +389,7 @@ def test_dead_fraction_ignores_other_units(capsys):
 
 def test_dead_fraction_needs_a_relu_layer(rng):
     with pytest.raises(ValueError, match="no ReLU layer"):
-        ch04.dead_fraction(nb.Sequential(nb.Linear(2, 2, rng=rng)), np.zeros((3, 2)))
+        key.dead_fraction(nb.Sequential(nb.Linear(2, 2, rng=rng)), np.zeros((3, 2)))
 
 
 @pytest.mark.parametrize("mistake", list(WRONG_DEAD))
@@ -416,7 +418,7 @@ OPTIONS = {
     "d": lambda z: z,                                      # identity
     "e": lambda z: np.clip(z, -1, 1),                      # hard tanh
     "f": lambda z: np.minimum(0, z),                       # min(0, z)
-    "g": lambda z: ch04.elu(z, 1.0),                       # ELU, alpha = 1
+    "g": lambda z: key.elu(z, 1.0),                       # ELU, alpha = 1
     "h": lambda z: np.logaddexp(0, z),                     # softplus
     "i": lambda z: np.maximum(0, z - 1) + 1,               # max(0, z - 1) + 1
     "j": lambda z: np.where(z > 0, z, 2 * z),              # PReLU with slope 2
@@ -434,7 +436,7 @@ def maxout_1d(w1, b1, w2, b2):
 
 
 def test_maxout_answer_fingerprint_is_the_set_of_representable_options():
-    assert ch04.MAXOUT_FINGERPRINT == answer_hash(set(PIECES))
+    assert ANSWERS["ch04-ex3"] == normalize_answer(set(PIECES))
     assert set(OPTIONS) == set(ch04.MAXOUT_CHOICES)
 
 

@@ -8,7 +8,9 @@ from exercise_helpers import assert_fails_with, assert_passes
 
 import nnbook as nb
 from nnbook import diagnostics as dg
-from nnbook.exercises import answer_hash, ch07
+from nnbook.exercises import normalize_answer, ch07
+from nnbook_key import ch07 as key  # the instructor's answer key (tests/conftest.py puts it on the path)
+from nnbook_key.answers import ANSWERS
 
 # -- Exercise 1: a Xavier-uniform initializer --------------------------------------------------
 
@@ -55,7 +57,7 @@ WRONG_XAVIER = {
 }
 
 
-@pytest.mark.parametrize("solution", [xavier_rng_uniform, xavier_scaled_random, xavier_from_nnbook, ch07.xavier_uniform])
+@pytest.mark.parametrize("solution", [xavier_rng_uniform, xavier_scaled_random, xavier_from_nnbook, key.xavier_uniform])
 @pytest.mark.parametrize("d_in, d_out, seed", [(300, 500, 0), (784, 100, 3), (1000, 150, 8)])
 def test_xavier_correct_solutions_pass(capsys, solution, d_in, d_out, seed):
     out = assert_passes(capsys, lambda c: ch07.check_xavier_uniform(c, solution, d_in, d_out, seed=seed))
@@ -79,7 +81,7 @@ def test_xavier_mistaken_bounds_get_their_own_hint_on_the_book_shapes(capsys, mi
 
 
 def test_xavier_reference_has_the_variance_of_glorot_and_bengio():
-    W = ch07.xavier_uniform(400, 600, np.random.default_rng(0))
+    W = key.xavier_uniform(400, 600, np.random.default_rng(0))
     assert W.shape == (400, 600)
     assert W.var() == pytest.approx(2 / 1000, rel=0.01)
     assert np.abs(W).max() <= np.sqrt(6 / 1000)
@@ -168,17 +170,17 @@ WRONG_PROFILE = {
 def test_activation_profile_reference_agrees_with_layer_statistics():
     model, X = ch07.example_network()
     stats = dg.layer_statistics(model, X, np.zeros((len(X), 60)))
-    np.testing.assert_array_equal(ch07.activation_profile(model, X),
+    np.testing.assert_array_equal(key.activation_profile(model, X),
                                   np.c_[stats.activation_std(), stats.saturated_fraction()])
 
 
 def test_activation_profile_example_is_partly_saturated():
     model, X = ch07.example_network()
-    frac = ch07.activation_profile(model, X)[:, 1]
+    frac = key.activation_profile(model, X)[:, 1]
     assert np.all(frac > 0) and np.all(frac < 0.5)
 
 
-@pytest.mark.parametrize("solution", [profile_loop, profile_with_diagnostics, ch07.activation_profile])
+@pytest.mark.parametrize("solution", [profile_loop, profile_with_diagnostics, key.activation_profile])
 def test_activation_profile_correct_solutions_pass(capsys, solution):
     model, X = ch07.example_network()
     assert_passes(capsys, lambda c: ch07.check_activation_profile(c, solution, model, X))
@@ -196,7 +198,7 @@ def test_activation_profile_ignores_an_output_layer(capsys):
     gen = np.random.default_rng(2)
     model = nb.Sequential(nb.Linear(3, 5, rng=gen), nb.Tanh(), nb.Linear(5, 4, rng=gen), nb.Tanh(), nb.Linear(4, 1, rng=gen))
     X = gen.standard_normal((20, 3))
-    assert ch07.activation_profile(model, X).shape == (2, 2)
+    assert key.activation_profile(model, X).shape == (2, 2)
     assert_passes(capsys, lambda c: ch07.check_activation_profile(c, profile_loop, model, X))
 
 
@@ -216,7 +218,7 @@ def test_activation_profile_checker_restores_weights_a_submission_changed(capsys
 
 def test_activation_profile_needs_an_activation():
     with pytest.raises(ValueError, match="no activation layer"):
-        ch07.activation_profile(nb.Sequential(nb.Linear(2, 2, init=0.0)), np.zeros((3, 2)))
+        key.activation_profile(nb.Sequential(nb.Linear(2, 2, init=0.0)), np.zeros((3, 2)))
 
 
 # -- Exercise 3: which choices keep the variance --------------------------------------------------
@@ -256,7 +258,7 @@ KEEP = {"a", "c", "d", "g"}
 
 
 def test_variance_answer_fingerprint_is_the_set_that_keeps_the_variance():
-    assert ch07.VARIANCE_FINGERPRINT == answer_hash(KEEP)
+    assert ANSWERS["ch07-ex3"] == normalize_answer(KEEP)
     assert set(OPTIONS) == set(ch07.VARIANCE_CHOICES)
 
 

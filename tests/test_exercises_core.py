@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnbook.exercises import Checks, answer_hash, checks, diagnose
+from nnbook.exercises import Checks, checks, diagnose, normalize_answer
 
 
 class AlwaysEqual:
@@ -136,20 +136,36 @@ def test_finite():
     assert not c.finite("text", "12")
 
 
-def test_answer_and_answer_hash(capsys):
-    fp = answer_hash("Sigmoid")
-    assert fp == answer_hash("  sigmoid ") and len(fp) == 16
-    assert answer_hash({"b", "A"}) == answer_hash(["a", "B"])
-    assert answer_hash(3) != answer_hash(3.5)
+def test_answer_is_compared_with_the_instructors_key(capsys):
     c = Checks("t")
-    assert c.answer("word", "SIGMOID", fp)
-    assert not c.answer("wrong word", "tanh", fp, hint="think about the output range")
-    assert not c.answer("unanswered", None, fp)
-    assert not c.answer("ellipsis", ..., fp)
+    assert c.answer("letter", " B ", "ch01-ex4")  # the key of chapter 1's question holds "b"
+    assert not c.answer("wrong letter", "a", "ch01-ex4", hint="think about the output range")
+    assert not c.answer("unanswered", None, "ch01-ex4")
+    assert not c.answer("ellipsis", ..., "ch01-ex4")
     out = capsys.readouterr().out
     assert "hint: think about the output range" in out
     assert "hint: no answer given yet." in out
-    assert "sigmoid" not in out.lower()  # the answer is never printed
+
+
+def test_recorded_says_the_same_for_every_choice(capsys):
+    outputs = []
+    for choice in "abcd":
+        c = Checks("t")
+        assert c.recorded("your choice", lambda: choice, hint="not yet. Ask two questions.")
+        outputs.append(capsys.readouterr().out.replace(repr(choice), "<choice>"))
+    assert len(set(outputs)) == 1, outputs  # nothing in the feedback depends on the answer being right
+    assert "graded after you submit" in outputs[0] and "before you submit: Ask two questions." in outputs[0]
+    c = Checks("t")
+    assert not c.recorded("unanswered", None)
+    assert sorted(normalize_answer(["G", " a"])) == ["a", "g"]
+
+
+def test_answer_without_the_key_is_not_checked(monkeypatch, capsys):
+    monkeypatch.delenv("NNBOOK_KEY", raising=False)
+    with checks("t") as c:  # no AssertionError: the check is left to grading
+        c.answer("letter", "b", "ch01-ex4")
+    out = capsys.readouterr().out
+    assert "NOT CHECKED" in out and "instructor's key" in out
 
 
 def test_raises(capsys):
@@ -184,7 +200,7 @@ def test_answers_that_fake_equality_fail_scalar_true_finite_and_answer(cheat):
     c = Checks("t")
     assert not c.scalar("scalar", cheat, 2.0)
     assert not c.true("true", cheat, "h")
-    assert not c.answer("answer", cheat, answer_hash("sigmoid"))
+    assert not c.answer("answer", cheat, "ch01-ex4")
     if isinstance(cheat, AlwaysEqual):
         assert not c.finite("finite", cheat)
 

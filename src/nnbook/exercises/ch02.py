@@ -5,7 +5,8 @@ block and returns whether they passed. A wrong answer is compared with the
 usual mistakes (XOR where XNOR was asked, a transposed weight, a missing bias,
 the wrong nonlinearity, ``np.max`` for ``np.maximum``, a threshold exactly on
 an integer, ...) so that the hint names the mistake.
-The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch02`.
+The expected answers come from the instructor's key (``nnbook_key.ch02``, not part of this package) or,
+in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch02
@@ -25,23 +26,33 @@ from typing import Any
 
 import numpy as np
 
-from ..activations import Step
+from ..activations import ReLU, Step
 from ..layers import Linear
 from ..module import Module, Sequential
-from ..logic import binary_inputs
+from ..logic import binary_inputs, linear
 from . import Checks, as_numbers, close, diagnose
-from .key.ch02 import forward_mistakes, parity, relu_network_output, two_layer_forward
+from ._oracle import oracle
+
+_K = oracle("ch02")  # the expected answers: the instructor's key, or its table
 
 __all__ = [
-    "XNOR", "relu_network_output", "check_xnor_weights", "two_layer_forward", "check_forward",
-    "parity", "check_threshold_network", "SEPARABLE_HINT", "SEPARABLE_FINGERPRINT",
+    "XNOR", "check_xnor_weights", "check_forward", "parity", "check_threshold_network", "SEPARABLE_HINT",
 ]
+
+def parity(X: Any) -> np.ndarray:
+    r"""The target of the parity exercise: :math:`x_1 \oplus \dots \oplus x_n` of binary rows, a column ``(n_rows, 1)``."""
+    X = np.asarray(X, dtype=np.float64)
+    return (np.round(X).sum(axis=1, keepdims=True) % 2).astype(np.float64)
+
+
+def _relu_network(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> np.ndarray:
+    """The outputs of the student's weights, computed by the package's layers."""
+    return Sequential(linear(W1, b1), ReLU(), linear(W2, b2)).forward(X)
+
 
 #: XNOR on the inputs (0,0), (0,1), (1,0), (1,1), as a column
 XNOR = np.array([[1.0], [0.0], [0.0], [1.0]])
 
-#: the fingerprint (:func:`nnbook.exercises.answer_hash`) of the answer to the conceptual question
-SEPARABLE_FINGERPRINT = "2506476f7d4d9ceb"
 
 #: the hint of the conceptual question on threshold units (it must not give the answer away)
 SEPARABLE_HINT = (
@@ -99,7 +110,7 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
     if not c.record(f"{tag} ReLU network: shapes of W1, b1, W2, b2", _shape_hint(W1, b1, W2, b2, hidden)):
         return False
     X = binary_inputs(2)
-    out = relu_network_output(X, W1, b1, W2, b2)
+    out = _relu_network(X, W1, b1, W2, b2)
     H = np.maximum(X @ W1 + b1, 0.0)
 
     def hint(a: np.ndarray, e: np.ndarray) -> str:
@@ -108,7 +119,7 @@ def check_xnor_weights(c: Checks, W1: Any, b1: Any, W2: Any, b2: Any, *, hidden:
                 "that is XOR, not XNOR. XNOR = 1 - XOR: negate W2 and add 1 to b2 "
                 "(the output layer is linear, so this flips the outputs exactly)."
             )
-        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and close(relu_network_output(X, W1.T, b1, W2, b2), e, 1e-6, 1e-9):
+        if W1.shape[0] == W1.shape[1] and not np.allclose(W1, W1.T) and close(_relu_network(X, W1.T, b1, W2, b2), e, 1e-6, 1e-9):
             return "W1 is transposed: row i of W1 holds the weights of input i (Z = X @ W1 + b1)."
         dev = float(np.max(np.abs(a - e)))
         if dev < 1e-3:
@@ -154,8 +165,8 @@ def check_forward(c: Checks, forward: Callable[..., Any], X: Any, W1: Any, b1: A
     X, W1, b1, W2, b2 = (np.array(v, dtype=np.float64) for v in (X, W1, b1, W2, b2))
     shapes = f"X {X.shape}, W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}"
     name = name or f"forward with {shapes}"
-    expected = two_layer_forward(X, W1, b1, W2, b2)
-    mistakes = forward_mistakes(X, W1, b1, W2, b2)
+    expected = _K.two_layer_forward(X, W1, b1, W2, b2)
+    mistakes = _K.forward_mistakes(X, W1, b1, W2, b2)
     ok, out = c.call(name, lambda: forward(X.copy(), W1.copy(), b1.copy(), W2.copy(), b2.copy()),
                      hint=lambda exc: _forward_error_hint(exc, shapes))
     if not ok:

@@ -8,7 +8,8 @@ happens, not only when it reaches the answer. A wrong answer is compared with
 a catalogue of the usual mistakes (a sum where a mean was meant, a maximum
 subtracted and never added back, the one-hot row forgotten, a transposed
 result, ...) so that the hint names the mistake.
-The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch03`.
+The expected answers come from the instructor's key (``nnbook_key.ch03``, not part of this package) or,
+in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch03
@@ -32,16 +33,15 @@ import numpy as np
 
 from .. import functional as F
 from . import Checks, close, error_hint, first_mistake, strict
-from .key.ch03 import cross_entropy, cross_entropy_grad, grad_mistakes, loss_mistakes, sparsemax, sparsemax_mistakes
+from ._oracle import oracle
+
+_K = oracle("ch03")  # the expected answers: the instructor's key, or its table
 
 __all__ = [
-    "cross_entropy", "cross_entropy_grad", "check_cross_entropy", "check_cross_entropy_grad",
-    "sparsemax", "check_sparsemax", "check_sparsemax_properties",
-    "letters", "is_four_choices", "OUTPUT_UNITS_FINGERPRINT", "OUTPUT_UNITS_HINT", "FORMAT_HINT",
+    "check_cross_entropy", "check_cross_entropy_grad", "check_sparsemax", "check_sparsemax_properties",
+    "letters", "is_four_choices", "OUTPUT_UNITS_HINT", "FORMAT_HINT",
 ]
 
-#: the fingerprint (:func:`nnbook.exercises.answer_hash`) of the answer to the conceptual question
-OUTPUT_UNITS_FINGERPRINT = "b7caca69b8597456"
 
 #: the hint of the conceptual question on output units (it must not give the answer away)
 OUTPUT_UNITS_HINT = (
@@ -128,7 +128,7 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
     Z = np.array(Z, dtype=np.float64)
     y = np.array(y, dtype=np.int64)
     name = name or f"cross-entropy of {_label(Z)}"
-    expected = cross_entropy(Z, y)
+    expected = _K.cross_entropy(Z, y)
     ok, out = _run(c, name, fn, Z, y, "cross_entropy")
     if not ok:
         return False
@@ -151,7 +151,7 @@ def check_cross_entropy(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, *, na
                 "rounded to 0 before its log. Use log softmax(z) = z - logsumexp(z), with the row maximum "
                 "subtracted inside the exponential."
             )
-        return first_mistake(actual, e, lambda: loss_mistakes(Z, y), rtol=1e-6, atol=atol) or (
+        return first_mistake(actual, e, lambda: _K.loss_mistakes(Z, y), rtol=1e-6, atol=atol) or (
             f"got {value:.6g}, expected {expected:.6g}. Compute log softmax(z) = z - logsumexp(z) for each row, "
             "pick each example's true class with [np.arange(n), y], and average the negatives."
         )
@@ -172,7 +172,7 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
     y = np.array(y, dtype=np.int64)
     n, k = Z.shape
     name = name or f"gradient for {_label(Z)}"
-    expected = cross_entropy_grad(Z, y)
+    expected = _K.cross_entropy_grad(Z, y)
     ok, out = _run(c, name, fn, Z, y, "your gradient")
     if not ok:
         return False
@@ -193,7 +193,7 @@ def check_cross_entropy_grad(c: Checks, fn: Callable[..., Any], Z: Any, y: Any, 
 
     # a wrong formula may divide by a probability that rounded to 0: the mistakes are computed with warnings off
     return c.array(name, lambda: out, expected, rtol=1e-9, atol=1e-12, hint=hint,
-                   mistakes=lambda: grad_mistakes(Z, y), mistake_tol=(1e-6, 1e-12))
+                   mistakes=lambda: _K.grad_mistakes(Z, y), mistake_tol=(1e-6, 1e-12))
 
 
 # -- Exercise: sparsemax ----------------------------------------------------------------------
@@ -277,8 +277,8 @@ def check_sparsemax(c: Checks, fn: Callable[..., Any], Z: Any, *, name: str | No
     if P is None:
         return False
     atol = 1e-12 + 1e-12 * float(np.abs(Z).max(initial=0.0))
-    return c.array(name, P, sparsemax(Z), rtol=1e-9, atol=atol,
-                   mistakes=lambda: sparsemax_mistakes(Z), mistake_tol=(1e-6, max(atol, 1e-9)))
+    return c.array(name, P, _K.sparsemax(Z), rtol=1e-9, atol=atol,
+                   mistakes=lambda: _K.sparsemax_mistakes(Z), mistake_tol=(1e-6, max(atol, 1e-9)))
 
 
 # -- Exercise: choosing the output unit -------------------------------------------------------

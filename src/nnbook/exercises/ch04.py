@@ -8,14 +8,16 @@ exponential that overflows is caught where it happens, even in a branch of
 of the usual mistakes (the derivative of the wrong branch, the incoming
 gradient never multiplied in, ``any`` where ``all`` was meant, a mean of the
 layers' fractions, ...) so that the hint names the mistake.
-The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch04`.
+The expected answers come from the instructor's key (``nnbook_key.ch04``, not part of this package) or,
+in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
 
 >>> import numpy as np
 >>> import nnbook as nb
 >>> from nnbook.exercises import checks, ch04
+>>> from nnbook_key import ch04 as key  # the instructor's key: a reference solution passes
 >>> model, X = ch04.example_network()
 >>> with checks("dead units") as c:
-...     _ = ch04.check_dead_fraction(c, ch04.dead_fraction, model, X)
+...     _ = ch04.check_dead_fraction(c, key.dead_fraction, model, X)
 PASS  dead_fraction on a network with 2 ReLU layers (9 units)
 dead units: all 1 checks passed.
 """
@@ -31,19 +33,17 @@ from ..activations import ReLU
 from ..layers import Linear
 from ..module import Sequential
 from . import Checks, as_numbers, close, diagnose, error_hint, first_mistake
-from .key.ch04 import backward_mistakes, dead_fraction, dead_mistakes, elu, elu_derivative, forward_mistakes, relu_outputs
+from ._oracle import oracle
+
+_K = oracle("ch04")  # the expected answers: the instructor's key, or its table
 
 __all__ = [
-    "elu", "elu_derivative", "check_elu_module",
-    "dead_fraction", "example_network", "check_dead_fraction",
-    "MAXOUT_FINGERPRINT", "MAXOUT_HINT", "MAXOUT_CHOICES",
+    "check_elu_module", "example_network", "check_dead_fraction", "MAXOUT_HINT", "MAXOUT_CHOICES",
 ]
 
 #: the letters of the conceptual question on maxout units
 MAXOUT_CHOICES = frozenset("abcdefghij")
 
-#: the fingerprint (:func:`nnbook.exercises.answer_hash`) of the answer to the conceptual question
-MAXOUT_FINGERPRINT = "26e4ade86af8d4ab"
 
 #: the hint of the conceptual question on maxout units (it must not give the answer away)
 MAXOUT_HINT = (
@@ -103,8 +103,8 @@ def _check_forward(c: Checks, make: Callable[[], Any], z: np.ndarray, alpha: flo
             c.fail(name, "forward changed its input array in place (e.g. z[z < 0] = ...); compute a new array "
                          "instead (np.where), so that the caller's z, and the one you keep for backward, stay intact.")
         else:
-            c.array(name, as_numbers(out), elu(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
-                    mistakes=lambda: forward_mistakes(z, alpha))
+            c.array(name, as_numbers(out), _K.elu(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                    mistakes=lambda: _K.forward_mistakes(z, alpha))
     return run.ok
 
 
@@ -113,8 +113,8 @@ def _check_backward(c: Checks, make: Callable[[], Any], z: np.ndarray, G: np.nda
         module = make()
         run(module.forward, z.copy())
         back = as_numbers(run(module.backward, G.copy()))
-        c.array(name, back, G * elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
-                mistakes=lambda: backward_mistakes(z, G, alpha))
+        c.array(name, back, G * _K.elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                mistakes=lambda: _K.backward_mistakes(z, G, alpha))
     return run.ok
 
 
@@ -150,23 +150,23 @@ def _check_large_inputs(c: Checks, make: Callable[[], Any], alpha: float, name: 
         module = make()
         out = as_numbers(run(module.forward, big.copy()))
         back = as_numbers(run(module.backward, Gb.copy()))
-        c.record(name, problem("forward", out, elu(big, alpha), lambda: forward_mistakes(big, alpha))
-                 or problem("backward", back, Gb * elu_derivative(big, alpha), lambda: backward_mistakes(big, Gb, alpha)))
+        c.record(name, problem("forward", out, _K.elu(big, alpha), lambda: _K.forward_mistakes(big, alpha))
+                 or problem("backward", back, Gb * _K.elu_derivative(big, alpha), lambda: _K.backward_mistakes(big, Gb, alpha)))
     return run.ok
 
 
 def _check_latest_input(c: Checks, make: Callable[[], Any], z: np.ndarray, G: np.ndarray, alpha: float,
                         forward_ok: bool, name: str) -> bool:
     z1 = -np.abs(z) - 0.5
-    first = [(G * elu_derivative(z1, alpha), "backward used the input of the FIRST forward call: store the input on "
+    first = [(G * _K.elu_derivative(z1, alpha), "backward used the input of the FIRST forward call: store the input on "
                                              "every call of forward (self.z = z), not only once.")]
     with c.step(name, trouble=_OVERFLOW_HINT) as run:
         module = make()
         run(module.forward, z1.copy())
         run(module.forward, z.copy())
         back = as_numbers(run(module.backward, G.copy()))
-        c.array(name, back, G * elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
-                mistakes=lambda: (first if forward_ok else []) + backward_mistakes(z, G, alpha))
+        c.array(name, back, G * _K.elu_derivative(z, alpha), rtol=1e-9, atol=1e-12, hint=_elu_hint,
+                mistakes=lambda: (first if forward_ok else []) + _K.backward_mistakes(z, G, alpha))
     return run.ok
 
 
@@ -243,9 +243,9 @@ def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X:
     """
     X = np.array(X, dtype=np.float64)
     n_layers = sum(isinstance(layer, ReLU) for layer in model)
-    n_units = sum(h.shape[1] for h in relu_outputs(model, X))
+    n_units = sum(h.shape[1] for h in _K.relu_outputs(model, X))
     label = name or f"dead_fraction on a network with {n_layers} ReLU layer{'s' if n_layers != 1 else ''} ({n_units} units)"
-    expected = dead_fraction(model, X)
+    expected = _K.dead_fraction(model, X)
     ok, out = c.call_on_model(label, fn, model, X)
     if not ok:
         return False
@@ -259,7 +259,7 @@ def check_dead_fraction(c: Checks, fn: Callable[..., Any], model: Sequential, X:
     value = float(a.reshape(()))
 
     def hint(actual: np.ndarray, e: np.ndarray) -> str:
-        return first_mistake(actual, e, lambda: dead_mistakes(model, X), rtol=1e-9, atol=1e-12) or (
+        return first_mistake(actual, e, lambda: _K.dead_mistakes(model, X), rtol=1e-9, atol=1e-12) or (
                 f"got {value:.6g}, expected {expected:.6g}. Run X through the layers one by one; after each ReLU "
                 "layer mark the units whose output is 0 on every example (np.all(h <= 0, axis=0)); return the "
                 "number of marked units divided by the number of ReLU units.")

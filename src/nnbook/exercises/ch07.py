@@ -7,12 +7,14 @@ the uniform, the fan-in alone, a normal draw, NumPy's global generator, the
 pre-activations measured instead of the activations, a mean of per-unit
 standard deviations, a missing absolute value, ...) so that the hint names
 the mistake.
-The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch07`.
+The expected answers come from the instructor's key (``nnbook_key.ch07``, not part of this package) or,
+in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch07
+>>> from nnbook_key import ch07 as key  # the instructor's key: a reference solution passes
 >>> with checks("Xavier") as c:
-...     _ = ch07.check_xavier_uniform(c, ch07.xavier_uniform, 300, 500)
+...     _ = ch07.check_xavier_uniform(c, key.xavier_uniform, 300, 500)
 PASS  xavier_uniform(300, 500, rng): shape
 PASS  xavier_uniform(300, 500, rng): draws from the rng it is given
 PASS  xavier_uniform(300, 500, rng): bounds
@@ -31,19 +33,18 @@ import numpy as np
 from ..diagnostics import deep_network
 from ..module import Sequential
 from . import Checks, as_numbers, first_mistake
-from .key.ch07 import activation_profile, activations, bound_mistakes, profile_mistakes, xavier_uniform
+from ._oracle import oracle
+
+_K = oracle("ch07")  # the expected answers: the instructor's key, or its table
 
 __all__ = [
-    "xavier_uniform", "check_xavier_uniform",
-    "activation_profile", "example_network", "check_activation_profile",
-    "VARIANCE_FINGERPRINT", "VARIANCE_HINT", "VARIANCE_CHOICES",
+    "check_xavier_uniform",
+    "example_network", "check_activation_profile", "VARIANCE_HINT", "VARIANCE_CHOICES",
 ]
 
 #: the letters of the conceptual question on preserving the variance
 VARIANCE_CHOICES = frozenset("abcdefgh")
 
-#: the fingerprint (:func:`nnbook.exercises.answer_hash`) of the answer to the conceptual question
-VARIANCE_FINGERPRINT = "f64361f363943f84"
 
 #: the hint of the conceptual question (it must not give the answer away)
 VARIANCE_HINT = (
@@ -102,7 +103,7 @@ def _bounds_problem(W: np.ndarray, a: float, d_in: int, d_out: int) -> str | Non
         return (f"values up to {top:.4g} beyond the bound a = sqrt(6 / (d_in + d_out)) = {a:.4g}, and the "
                 "values look normally distributed: Xavier-uniform draws from the uniform U(-a, a) "
                 "(rng.uniform), not from a normal distribution.")
-    return first_mistake(np.array(top), np.array(a), bound_mistakes(d_in, d_out), rtol=0.03, atol=0.0) or (
+    return first_mistake(np.array(top), np.array(a), _K.bound_mistakes(d_in, d_out), rtol=0.03, atol=0.0) or (
         f"the largest |w| is {top:.4g}, but the bound is a = sqrt(6 / (d_in + d_out)) = {a:.4g}: "
         "values must lie in [-a, a] and fill it.")
 
@@ -183,9 +184,9 @@ def check_activation_profile(c: Checks, fn: Callable[..., Any], model: Sequentia
     """Check ``fn(model, X)`` against :func:`activation_profile`: shape ``(n_layers, 2)``, the values,
     and the model's parameters left unchanged."""
     X = np.array(X, dtype=np.float64)
-    pre, act = activations(model, X)
+    pre, act = _K.activations(model, X)
     label = name or f"activation_profile on a network with {len(act)} hidden layers"
-    expected = activation_profile(model, X)
+    expected = _K.activation_profile(model, X)
     ok, out = c.call_on_model(label, fn, model, X)
     if not ok:
         return False
@@ -195,5 +196,5 @@ def check_activation_profile(c: Checks, fn: Callable[..., Any], model: Sequentia
         return c.fail(label, f"could not read the answer as an array of numbers: {exc}")
     if a.shape != expected.shape:
         return c.fail(label, _profile_shape_problem(a.shape, expected.shape))
-    return c.array(label, lambda: a, expected, rtol=1e-9, atol=1e-12, mistakes=lambda: profile_mistakes(model, X),
+    return c.array(label, lambda: a, expected, rtol=1e-9, atol=1e-12, mistakes=lambda: _K.profile_mistakes(model, X),
                    mistake_tol=(1e-9, 1e-12))

@@ -4,7 +4,8 @@ Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
 block and returns whether they passed; a wrong answer gets a hint that names
 the likely mistake (columns in the wrong order, a transposed result, biases or
 the output layer left out of a count, a network too small to learn spirals, ...).
-The reference solutions and the mistakes are in :mod:`nnbook.exercises.key.ch09`.
+The expected answers come from the instructor's key (``nnbook_key.ch09``, not part of this package) or,
+in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch09
@@ -27,7 +28,9 @@ import numpy as np
 
 from ..playground import FEATURES, Playground, PlaygroundConfig
 from . import Checks, diagnose, first_mistake
-from .key.ch09 import count_mistakes, count_parameters_reference, feature_map_reference
+from ._oracle import oracle
+
+_K = oracle("ch09")  # the expected answers: the instructor's key, or its table
 
 __all__ = [
     "check_feature_map", "check_count_parameters", "check_spiral_config",
@@ -56,7 +59,7 @@ def check_feature_map(c: Checks, feature_map: Callable[[np.ndarray], Any], X: An
     in the order of :data:`nnbook.playground.FEATURES`: ``x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)``."""
     X = np.array(X, dtype=np.float64)
     name = name or f"feature_map on {X.shape[0]} points"
-    expected = feature_map_reference(X)
+    expected = _K.feature_map_reference(X)
     ok, out = c.call(name, lambda: feature_map(X.copy()))
     if not ok:
         return False
@@ -91,12 +94,12 @@ def check_count_parameters(c: Checks, count: Callable[[PlaygroundConfig], Any], 
     """Check ``count(config)`` against the number of trainable scalars of the playground's network."""
     sizes = config.layer_sizes
     name = name or f"parameters of a {'-'.join(str(s) for s in sizes)} network"
-    expected = count_parameters_reference(config)
+    expected = _K.count_parameters_reference(config)
     ok, out = c.call(name, lambda: count(config))
     if not ok:
         return False
     def hint(a: np.ndarray, e: np.ndarray) -> str:
-        return first_mistake(a, e, count_mistakes(config), rtol=0.0, atol=0.0) or (
+        return first_mistake(a, e, _K.count_mistakes(config), rtol=0.0, atol=0.0) or (
             f"got {a.reshape(-1)[0]:g}, expected {e.reshape(())!s}: sum (inputs + 1) * outputs over the layers.")
 
     return c.scalar(name, lambda: out, expected, rtol=0, atol=0, hint=hint)

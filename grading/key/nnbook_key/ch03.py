@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import functional as F
+from nnbook import functional as F
 
 __all__ = ["cross_entropy", "cross_entropy_grad", "loss_mistakes", "grad_mistakes", "sparsemax", "sparsemax_mistakes"]
 

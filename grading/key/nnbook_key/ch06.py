@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ... import functional as F
-from ...module import Module, Parameter
+from nnbook import functional as F
+from nnbook.module import Module, Parameter
 
 __all__ = [
     "ReferenceLinear", "linear_gradients", "two_layer_gradients", "two_layer_backward", "cross_entropy_grad",

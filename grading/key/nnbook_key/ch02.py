@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ... import functional as F
+from nnbook import functional as F
 
-__all__ = ["relu_network_output", "two_layer_forward", "forward_mistakes", "parity"]
+__all__ = ["relu_network_output", "two_layer_forward", "forward_mistakes"]
 
 
 def relu_network_output(X: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> np.ndarray:
@@ -54,9 +54,3 @@ def forward_mistakes(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarr
             "the elementwise maximum is np.maximum(Z, 0).",
         ))
     return mistakes
-
-
-def parity(X: Any) -> np.ndarray:
-    r"""The parity :math:`x_1 \oplus x_2 \oplus \dots \oplus x_n` of binary rows, as a column ``(n_rows, 1)``."""
-    X = np.asarray(X, dtype=np.float64)
-    return (np.round(X).sum(axis=1, keepdims=True) % 2).astype(np.float64)

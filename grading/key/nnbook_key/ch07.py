@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ...activations import Elementwise, PReLU
-from ...layers import Linear
-from ...module import Sequential
+from nnbook.activations import Elementwise, PReLU
+from nnbook.layers import Linear
+from nnbook.module import Sequential
 
 __all__ = ["xavier_uniform", "bound_mistakes", "activations", "activation_profile", "profile_mistakes"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...optim import SGD
+from nnbook.optim import SGD
 
 __all__ = [
     "ridge_reference", "ridge_mistakes", "decay_step_reference", "decay_step_expected", "decay_mistakes",

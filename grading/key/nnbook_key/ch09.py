@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...playground import FEATURES, PlaygroundConfig, build_model, features
+from nnbook.playground import FEATURES, PlaygroundConfig, build_model, features
 
 __all__ = ["feature_map_reference", "count_parameters_reference", "count_mistakes"]
 

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from ... import functional as F
+from nnbook import functional as F
 
 __all__ = ["reference_sigmoid", "logistic_gradient", "at_least_table", "gradient_mistakes"]
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ...activations import ReLU
-from ...module import Sequential
+from nnbook.activations import ReLU
+from nnbook.module import Sequential
 
 __all__ = [
     "elu", "elu_derivative", "relu_outputs", "dead_fraction", "forward_mistakes", "backward_mistakes",
