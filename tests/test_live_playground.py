@@ -2,9 +2,10 @@
 
 The page's engine (``engine.js``, with ``config.js`` and ``data.js``) is a JavaScript port of nnbook's training
 step. Here it runs under node, fed the very data, initial weights and random
-draws (each epoch's shuffle, RReLU's slopes) of an ``nb.playground.Playground``
-run, and must give nnbook's losses, accuracies and gradient norms over 50
-epochs, for every activation, output/loss and regularizer. The configuration
+draws (each epoch's shuffle, RReLU's slopes, dropout's masks) of an
+``nb.playground.Playground`` run, and must give nnbook's losses, accuracies and
+gradient norms over 50 epochs, for every activation, output/loss and
+regularizer, dropout included. The configuration
 the page shows for Jupyter must be accepted by ``PlaygroundConfig.from_dict``.
 
 The browser checks of the page itself are at the end of this file; they need
@@ -79,15 +80,19 @@ def _node(program: str, payload: Any, *args: str) -> Any:
 def _replay_draws(pg: nb.playground.Playground, epochs: int) -> tuple[list[list[int]], list[float]]:
     """The shuffles and uniform draws nnbook's run makes in ``epochs`` epochs, from a copy of its generator.
 
-    An epoch draws a permutation (unless it is full batch), then, batch by batch,
-    each RReLU layer's slopes (one uniform a unit and example), in that order.
+    An epoch draws a permutation (unless it is full batch), then, batch by batch
+    and hidden layer by hidden layer, the layer's RReLU slopes and then its
+    dropout mask (nb.Dropout keeps a unit where ``rng.random(shape) >= p``),
+    one uniform a unit and example each, in that order. The engine turns these
+    uniforms into masks itself, so the same draws give the same masks only if
+    it draws them as nb.Dropout does.
     """
     c = pg.config
     g = np.random.Generator(np.random.PCG64())
     g.bit_generator.state = pg.rng.bit_generator.state
     n = len(pg.y_train)
     full = c.batch_size is None or c.batch_size >= n
-    widths = list(c.hidden) if c.activation == "rrelu" else []
+    draws_a_unit = (c.activation == "rrelu") + (c.dropout > 0)  # uniforms a hidden unit and example
     perms: list[list[int]] = []
     uniforms: list[float] = []
     for _ in range(epochs):
@@ -95,8 +100,9 @@ def _replay_draws(pg: nb.playground.Playground, epochs: int) -> tuple[list[list[
             perms.append(g.permutation(n).tolist())
         sizes = [n] if full else [min(c.batch_size, n - s) for s in range(0, n, c.batch_size)]
         for m in sizes:
-            for w in widths:
-                uniforms.extend(g.random(m * w).tolist())
+            for w in c.hidden:
+                for _ in range(draws_a_unit):
+                    uniforms.extend(g.random((m, w)).ravel().tolist())
     return perms, uniforms
 
 
@@ -183,6 +189,62 @@ def test_other_outputs_features_and_data_match_nnbook() -> None:
     ])
 
 
+# dropout: every loss; activations whose derivative reads the output (tanh, sigmoid), the input (relu, elu),
+# a learned slope (prelu) and random slopes drawn between the masks (rrelu); with L2, L1 and momentum
+DROPOUT_CASES = {
+    "bce_tanh_l2": {**LOSSES["bce"], "activation": "tanh", "l2": 0.01, "dropout": 0.3},
+    "bce_relu_l1_l2_momentum": {**LOSSES["bce"], "activation": "relu", "l1": 0.001, "l2": 0.003, "momentum": 0.5,
+                                "dropout": 0.2},
+    "cross_entropy_sigmoid_l2": {**LOSSES["cross_entropy"], "activation": "sigmoid", "l2": 0.003, "dropout": 0.1,
+                                 "lr": 0.3},
+    "cross_entropy_prelu": {**LOSSES["cross_entropy"], "activation": "prelu", "l2": 0.001, "dropout": 0.5},
+    "mse_rrelu_l2": {**LOSSES["mse"], "activation": "rrelu", "l2": 0.01, "dropout": 0.3},
+    "mse_elu_full_batch": {**LOSSES["mse"], "activation": "elu", "l2": 0.003, "batch_size": None, "lr": 0.1,
+                           "dropout": 0.2},
+}
+
+
+def _dropout_case(cfg: dict[str, Any]) -> dict[str, Any]:
+    return {"hidden": [6, 5], "lr": 0.05, "batch_size": 10, "seed": 2, **cfg}
+
+
+def test_dropout_matches_nnbook() -> None:
+    """With dropout on, fed nnbook's draws, the engine draws nb.Dropout's masks and gives its losses to 1e-9."""
+    _check_all([_dropout_case(c) for c in DROPOUT_CASES.values()])
+
+
+def test_dropout_zero_makes_no_draws_and_matches_nnbook() -> None:
+    payload, _ = _case({**LOSSES["bce"], "hidden": [4], "dropout": 0.0, "batch_size": None})
+    assert payload["uniforms"] == [] and payload["perms"] == []
+    _check_all([{**LOSSES["bce"], "hidden": [4], "dropout": 0.0, "batch_size": None}])
+
+
+def _broken_engine(tmp_path: Path, old: str, new: str) -> Path:
+    shutil.copytree(STATIC, tmp_path, dirs_exist_ok=True)
+    src = ENGINE.read_text()
+    wrong = src.replace(old, new)
+    assert wrong != src, old
+    (tmp_path / "engine.js").write_text(wrong)
+    return tmp_path / "engine.js"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("scale = 1 / (1 - p)", "scale = 1"),                       # dropout, not inverted dropout
+    ("scale = 1 / (1 - p)", "scale = 1 / p"),                   # the keep probability mixed up with p
+    ("rng.random() >= p", "rng.random() < p"),                  # keep where nnbook drops
+    ("for (let i = 0; i < n * din; i++) GX[i] *= M[i];", ""),   # backward ignores the mask
+    ("GX[i] *= M[i]", "GX[i] *= M[i] ? 1 : 0"),                 # backward without the scale
+], ids=["no-scale", "scale-1/p", "mask-flipped", "backward-no-mask", "backward-no-scale"])
+def test_agreement_notices_a_wrong_dropout(tmp_path: Path, old: str, new: str) -> None:
+    engine = _broken_engine(tmp_path, old, new)
+    cfg = _dropout_case(DROPOUT_CASES["bce_tanh_l2"])
+    payload, pg = _case(cfg)
+    js = _node(HARNESS, [payload], str(engine))[0]
+    pg.step_epoch(EPOCHS)
+    with pytest.raises(AssertionError):
+        _compare(js, pg, f"dropout with {new!r}")
+
+
 def test_agreement_notices_a_wrong_engine(tmp_path: Path) -> None:
     """The comparison is strict enough to catch a slip: weight decay applied to the biases too."""
     shutil.copytree(STATIC, tmp_path, dirs_exist_ok=True)
@@ -212,12 +274,20 @@ process.stdin.on("end", () => {
   out.perms = [0, 1, 2].map(() => Array.from(rng.permutation(q.n)));
   const runs = q.configs.map((c) => { const r = new E.Run(c); r.stepEpoch(5); return r; });
   out.losses = runs.map((r) => r.history.loss);
+  out.initial = runs.map((r) => r.initial);
   out.sizes = runs.map((r) => [r.nTrain, r.nTest]);
   out.again = q.configs.map((c) => { const r = new E.Run(c); r.stepEpoch(5); return r.history.loss; });
   out.dicts = q.configs.map((c) => E.pythonDict(c));
   out.hashes = q.configs.map((c) => E.toHash(c));
   out.roundtrip = out.hashes.map((h) => E.fromHash("#" + h));
   out.normalized = q.configs.map((c) => E.normalizeConfig(c));
+  const mid = new E.Run({});  // dropout switched on mid-run: the same network trains on
+  mid.stepEpoch(3);
+  const before = mid.net.W.map((w) => Array.from(w));
+  mid.setTraining({ dropout: 0.5 });
+  out.midrun = { epoch: mid.epoch, dropout: mid.config.dropout, kept: JSON.stringify(before) === JSON.stringify(mid.net.W.map((w) => Array.from(w))) };
+  mid.stepEpoch(2);
+  out.midrun.after = mid.epoch;
   out.refused = q.bad.map((c) => { try { E.normalizeConfig(c); return null; } catch (e) { return String(e.message); } });
   process.stdout.write(JSON.stringify(out));
 });
@@ -232,7 +302,10 @@ PAGE_CONFIGS = [
     {"dataset": "regression_1d", "features": ["x1", "sin(x1)"], "output": "linear", "l2": 0.3, "n_points": 30},
     {"dataset": "regression_2d", "hidden": [3, 3, 3, 3, 3, 3], "activation": "abs", "init": "zeros", "seed": 12},
     {"dataset": "circles", "output": "sigmoid", "test_fraction": 0.3, "n_points": 25, "batch_size": 1, "lr": 3},
+    {"dropout": 0.3},
+    {"dataset": "xor", "hidden": [5], "activation": "rrelu", "batch_size": None, "dropout": 0.5, "seed": 2},
 ]
+DROPOUT_PAGE = PAGE_CONFIGS.index({"dropout": 0.3})
 BAD_CONFIGS = [
     {"dataset": "circles", "n_classes": 3},
     {"dataset": "regression_1d", "features": ["x2"]},
@@ -242,6 +315,8 @@ BAD_CONFIGS = [
     {"lr": 0},
     {"hidden": [0]},
     {"learning_rate": 0.1},
+    {"dropout": 1.0},
+    {"dropout": -0.1},
 ]
 
 
@@ -262,6 +337,15 @@ def test_page_runs_are_reproducible_from_their_seed(page_run: Any) -> None:
     assert all(len(loss) == 5 and all(np.isfinite(loss)) for loss in page_run["losses"][:4])
     # a different seed draws other data: the first two configs differ in seed (and more) and so in loss
     assert page_run["losses"][0] != page_run["losses"][1]
+
+
+def test_page_dropout_changes_the_training_loss_not_the_evaluation(page_run: Any) -> None:
+    """The page's default with and without dropout: the same untrained network measured in evaluation mode
+    (dropout draws nothing when built and nothing when evaluating), other training losses once it trains."""
+    assert page_run["initial"][DROPOUT_PAGE] == page_run["initial"][0]
+    assert page_run["losses"][DROPOUT_PAGE] != page_run["losses"][0]
+    assert page_run["losses"][DROPOUT_PAGE] == page_run["again"][DROPOUT_PAGE]  # its masks come from the seed
+    assert page_run["midrun"] == {"epoch": 3, "dropout": 0.5, "kept": True, "after": 5}
 
 
 def test_page_splits_like_nnbook(page_run: Any) -> None:
@@ -432,17 +516,26 @@ def test_page_trains_from_its_default_offline(browser: Any, site: str) -> None:
 
 def test_page_trains_from_the_state_in_its_address(browser: Any, site: str) -> None:
     wanted = {"dataset": "spirals", "n_classes": 3, "hidden": [6, 6], "activation": "relu", "lr": 0.1,
-              "batch_size": 5, "momentum": 0.5, "l1": 0.001, "seed": 4}
-    h = "#dataset=spirals&n_classes=3&hidden=6,6&activation=relu&lr=0.1&batch_size=5&momentum=0.5&l1=0.001&seed=4"
+              "batch_size": 5, "momentum": 0.5, "l1": 0.001, "dropout": 0.2, "seed": 4}
+    h = ("#dataset=spirals&n_classes=3&hidden=6,6&activation=relu&lr=0.1&batch_size=5&momentum=0.5&l1=0.001"
+         "&dropout=0.2&seed=4")
     p = Page(browser, site, h)
     assert p.page.get_by_label("data set").input_value() == '"spirals"'
     assert p.page.get_by_label("units in layer 2").input_value() == "6"
+    assert p.page.get_by_label("dropout").input_value() == "0.2"
     config = nb.playground.PlaygroundConfig.from_dict(ast.literal_eval(p.state()["dict"]))
     assert config == nb.playground.PlaygroundConfig(hidden=(8, 8)).replace(
         **{k: tuple(v) if isinstance(v, list) else v for k, v in wanted.items()})
     before = p.picture()
     _play_by_keyboard(p, 5)
     assert p.picture() != before
+    # dropout is a training setting: changing it goes on training the same network
+    trained = p.epoch()
+    p.page.get_by_label("dropout").select_option(label="0.5")
+    assert p.state()["config"]["dropout"] == 0.5 and p.epoch() == trained
+    assert "dropout=0.5" in p.page.evaluate("location.hash")
+    p.page.get_by_role("button", name="Step").click()
+    p.page.wait_for_function(f"document.querySelector('.nnpg-epoch').textContent === '{trained + 1}'")
     # a reload keeps the address, and so the run
     p.page.reload()
     p.page.wait_for_function("window.nnbookLivePlayground !== undefined")

@@ -110,6 +110,10 @@ def _batch_label(v: Any) -> str:
     return "full batch" if v is None else str(v)
 
 
+def _dropout_label(v: Any) -> str:
+    return "off" if v == 0 else str(v)
+
+
 #: every setting of a run, in order: the data, the network, the training, the seed
 FIELDS: tuple[Field, ...] = (
     # -- the data ------------------------------------------------------------------------------
@@ -173,7 +177,7 @@ FIELDS: tuple[Field, ...] = (
           "Drop probability of :class:`~nnbook.Dropout` on every hidden layer's output, in [0, 1); 0 is off. "
           "Masks are drawn from the run's generator while training; the test loss and the views use "
           "evaluation mode, where dropout is the identity.",
-          Control("menu", "dropout", values=_DROPOUTS), "float", low=0.0, high=1.0, high_open=True, training=True),
+          Control("menu", "dropout", values=_DROPOUTS, fmt=_dropout_label), "float", low=0.0, high=1.0, high_open=True, training=True),
     Field("seed", 0, "int", "Seeds the one generator of the run (data, split, weights, shuffles).",
           Control("int_box", "seed", 0, 2**31 - 1), "int", low=0, layout=True),
 )
