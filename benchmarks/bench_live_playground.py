@@ -8,11 +8,14 @@ that playing keeps up with a 60 Hz display.
 Run::
 
     .venv/bin/python benchmarks/bench_live_playground.py [--frames 200] [--rounds 5] [--book] [--json out.json]
+        [--hash dropout=0.2]
 
 It serves the page over a local HTTP server (the page alone, from
 ``book/_static/playground``, or with ``--book`` the built page in
 ``_build/html``), opens it in ``/usr/bin/chromium`` headless with every
-request off that server blocked, and measures inside the page with
+request off that server blocked (``--hash`` opens it with that state in its
+address, e.g. ``dropout=0.2`` for the default network with dropout), and
+measures inside the page with
 ``performance.now()``:
 
 * ``frame``: ``nnbookLivePlayground.frame()``, one epoch and the full redraw,
@@ -95,7 +98,8 @@ MEASURE = """async ([frames, rounds]) => {
   });
   app.play(false);
   obs.disconnect();
-  return { perRound, epoch, draw, intervals, long, epochsPlayed: app.state().epoch - start, sizes: app.state().config.hidden };
+  const c = app.state().config;
+  return { perRound, epoch, draw, intervals, long, epochsPlayed: app.state().epoch - start, sizes: c.hidden, dropout: c.dropout };
 }"""
 
 
@@ -111,6 +115,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--book", action="store_true", help="measure the built page in _build/html instead of the page alone")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--hash", default="", help="the page's address state, e.g. dropout=0.2 (default: the page's default)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -131,7 +136,7 @@ def main() -> int:
                 page = context.new_page()
                 errors: list[str] = []
                 page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(base + "book/playground_live.html")
+                page.goto(base + "book/playground_live.html" + (f"#{args.hash.lstrip('#')}" if args.hash else ""))
                 page.wait_for_function("window.nnbookLivePlayground !== undefined")
                 version = browser.version
                 result = page.evaluate(MEASURE, [args.frames, args.rounds])
@@ -142,8 +147,8 @@ def main() -> int:
     if errors:
         sys.exit(f"errors in the page: {errors}")
     frames = [t for r in result["perRound"] for t in r]
-    print(f"live playground, 2-{'-'.join(map(str, result['sizes']))}-1 tanh, 200 points; Chromium {version} headless"
-          f" ({'built book' if args.book else 'page alone'})")
+    print(f"live playground, 2-{'-'.join(map(str, result['sizes']))}-1 tanh, 200 points, dropout {result['dropout']};"
+          f" Chromium {version} headless ({'built book' if args.book else 'page alone'})")
     print(f"load average before {load0[0]:.2f}, after {load1[0]:.2f} (on {os.cpu_count()} cores)")
     print(f"frame (epoch + redraw): {_stats(frames)}")
     print("  per round (median):  " + ", ".join(f"{statistics.median(r):.2f}" for r in result["perRound"]) + " ms")

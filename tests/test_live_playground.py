@@ -2,9 +2,11 @@
 
 The page's engine (``engine.js``, with ``config.js`` and ``data.js``) is a JavaScript port of nnbook's training
 step. Here it runs under node, fed the very data, initial weights and random
-draws (each epoch's shuffle, RReLU's slopes) of an ``nb.playground.Playground``
-run, and must give nnbook's losses, accuracies and gradient norms over 50
-epochs, for every activation, output/loss and regularizer. The configuration
+draws (each epoch's shuffle, RReLU's slopes, dropout's masks) of an
+``nb.playground.Playground`` run, and must give nnbook's losses, accuracies and
+gradient norms over 50 epochs, for every activation, output/loss and
+regularizer, dropout included (its cases are in
+``tests/test_live_playground_dropout.py``). The configuration
 the page shows for Jupyter must be accepted by ``PlaygroundConfig.from_dict``.
 
 The browser checks of the page itself are at the end of this file; they need
@@ -79,15 +81,19 @@ def _node(program: str, payload: Any, *args: str) -> Any:
 def _replay_draws(pg: nb.playground.Playground, epochs: int) -> tuple[list[list[int]], list[float]]:
     """The shuffles and uniform draws nnbook's run makes in ``epochs`` epochs, from a copy of its generator.
 
-    An epoch draws a permutation (unless it is full batch), then, batch by batch,
-    each RReLU layer's slopes (one uniform a unit and example), in that order.
+    An epoch draws a permutation (unless it is full batch), then, batch by batch
+    and hidden layer by hidden layer, the layer's RReLU slopes and then its
+    dropout mask (nb.Dropout keeps a unit where ``rng.random(shape) >= p``),
+    one uniform a unit and example each, in that order. The engine turns these
+    uniforms into masks itself, so the same draws give the same masks only if
+    it draws them as nb.Dropout does.
     """
     c = pg.config
     g = np.random.Generator(np.random.PCG64())
     g.bit_generator.state = pg.rng.bit_generator.state
     n = len(pg.y_train)
     full = c.batch_size is None or c.batch_size >= n
-    widths = list(c.hidden) if c.activation == "rrelu" else []
+    draws_a_unit = (c.activation == "rrelu") + (c.dropout > 0)  # uniforms a hidden unit and example
     perms: list[list[int]] = []
     uniforms: list[float] = []
     for _ in range(epochs):
@@ -95,8 +101,9 @@ def _replay_draws(pg: nb.playground.Playground, epochs: int) -> tuple[list[list[
             perms.append(g.permutation(n).tolist())
         sizes = [n] if full else [min(c.batch_size, n - s) for s in range(0, n, c.batch_size)]
         for m in sizes:
-            for w in widths:
-                uniforms.extend(g.random(m * w).tolist())
+            for w in c.hidden:
+                for _ in range(draws_a_unit):
+                    uniforms.extend(g.random((m, w)).ravel().tolist())
     return perms, uniforms
 
 
@@ -212,12 +219,20 @@ process.stdin.on("end", () => {
   out.perms = [0, 1, 2].map(() => Array.from(rng.permutation(q.n)));
   const runs = q.configs.map((c) => { const r = new E.Run(c); r.stepEpoch(5); return r; });
   out.losses = runs.map((r) => r.history.loss);
+  out.initial = runs.map((r) => r.initial);
   out.sizes = runs.map((r) => [r.nTrain, r.nTest]);
   out.again = q.configs.map((c) => { const r = new E.Run(c); r.stepEpoch(5); return r.history.loss; });
   out.dicts = q.configs.map((c) => E.pythonDict(c));
   out.hashes = q.configs.map((c) => E.toHash(c));
   out.roundtrip = out.hashes.map((h) => E.fromHash("#" + h));
   out.normalized = q.configs.map((c) => E.normalizeConfig(c));
+  const mid = new E.Run({});  // dropout switched on mid-run: the same network trains on
+  mid.stepEpoch(3);
+  const before = mid.net.W.map((w) => Array.from(w));
+  mid.setTraining({ dropout: 0.5 });
+  out.midrun = { epoch: mid.epoch, dropout: mid.config.dropout, kept: JSON.stringify(before) === JSON.stringify(mid.net.W.map((w) => Array.from(w))) };
+  mid.stepEpoch(2);
+  out.midrun.after = mid.epoch;
   out.refused = q.bad.map((c) => { try { E.normalizeConfig(c); return null; } catch (e) { return String(e.message); } });
   process.stdout.write(JSON.stringify(out));
 });
@@ -232,7 +247,10 @@ PAGE_CONFIGS = [
     {"dataset": "regression_1d", "features": ["x1", "sin(x1)"], "output": "linear", "l2": 0.3, "n_points": 30},
     {"dataset": "regression_2d", "hidden": [3, 3, 3, 3, 3, 3], "activation": "abs", "init": "zeros", "seed": 12},
     {"dataset": "circles", "output": "sigmoid", "test_fraction": 0.3, "n_points": 25, "batch_size": 1, "lr": 3},
+    {"dropout": 0.3},
+    {"dataset": "xor", "hidden": [5], "activation": "rrelu", "batch_size": None, "dropout": 0.5, "seed": 2},
 ]
+DROPOUT_PAGE = PAGE_CONFIGS.index({"dropout": 0.3})
 BAD_CONFIGS = [
     {"dataset": "circles", "n_classes": 3},
     {"dataset": "regression_1d", "features": ["x2"]},
@@ -242,6 +260,8 @@ BAD_CONFIGS = [
     {"lr": 0},
     {"hidden": [0]},
     {"learning_rate": 0.1},
+    {"dropout": 1.0},
+    {"dropout": -0.1},
 ]
 
 
@@ -262,6 +282,15 @@ def test_page_runs_are_reproducible_from_their_seed(page_run: Any) -> None:
     assert all(len(loss) == 5 and all(np.isfinite(loss)) for loss in page_run["losses"][:4])
     # a different seed draws other data: the first two configs differ in seed (and more) and so in loss
     assert page_run["losses"][0] != page_run["losses"][1]
+
+
+def test_page_dropout_changes_the_training_loss_not_the_evaluation(page_run: Any) -> None:
+    """The page's default with and without dropout: the same untrained network measured in evaluation mode
+    (dropout draws nothing when built and nothing when evaluating), other training losses once it trains."""
+    assert page_run["initial"][DROPOUT_PAGE] == page_run["initial"][0]
+    assert page_run["losses"][DROPOUT_PAGE] != page_run["losses"][0]
+    assert page_run["losses"][DROPOUT_PAGE] == page_run["again"][DROPOUT_PAGE]  # its masks come from the seed
+    assert page_run["midrun"] == {"epoch": 3, "dropout": 0.5, "kept": True, "after": 5}
 
 
 def test_page_splits_like_nnbook(page_run: Any) -> None:
@@ -432,17 +461,26 @@ def test_page_trains_from_its_default_offline(browser: Any, site: str) -> None:
 
 def test_page_trains_from_the_state_in_its_address(browser: Any, site: str) -> None:
     wanted = {"dataset": "spirals", "n_classes": 3, "hidden": [6, 6], "activation": "relu", "lr": 0.1,
-              "batch_size": 5, "momentum": 0.5, "l1": 0.001, "seed": 4}
-    h = "#dataset=spirals&n_classes=3&hidden=6,6&activation=relu&lr=0.1&batch_size=5&momentum=0.5&l1=0.001&seed=4"
+              "batch_size": 5, "momentum": 0.5, "l1": 0.001, "dropout": 0.2, "seed": 4}
+    h = ("#dataset=spirals&n_classes=3&hidden=6,6&activation=relu&lr=0.1&batch_size=5&momentum=0.5&l1=0.001"
+         "&dropout=0.2&seed=4")
     p = Page(browser, site, h)
     assert p.page.get_by_label("data set").input_value() == '"spirals"'
     assert p.page.get_by_label("units in layer 2").input_value() == "6"
+    assert p.page.get_by_label("dropout").input_value() == "0.2"
     config = nb.playground.PlaygroundConfig.from_dict(ast.literal_eval(p.state()["dict"]))
     assert config == nb.playground.PlaygroundConfig(hidden=(8, 8)).replace(
         **{k: tuple(v) if isinstance(v, list) else v for k, v in wanted.items()})
     before = p.picture()
     _play_by_keyboard(p, 5)
     assert p.picture() != before
+    # dropout is a training setting: changing it goes on training the same network
+    trained = p.epoch()
+    p.page.get_by_label("dropout").select_option(label="0.5")
+    assert p.state()["config"]["dropout"] == 0.5 and p.epoch() == trained
+    assert "dropout=0.5" in p.page.evaluate("location.hash")
+    p.page.get_by_role("button", name="Step").click()
+    p.page.wait_for_function(f"document.querySelector('.nnpg-epoch').textContent === '{trained + 1}'")
     # a reload keeps the address, and so the run
     p.page.reload()
     p.page.wait_for_function("window.nnbookLivePlayground !== undefined")

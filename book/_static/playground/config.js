@@ -27,9 +27,13 @@
     dataset: "circles", n_points: 200, noise: 0.1, test_fraction: 0.5, n_classes: 2,
     features: ["x1", "x2"], hidden: [8, 8], activation: "tanh", init: "xavier_uniform",
     init_scale: 1.0, bias_init: 0.0, output: "auto", lr: 0.03, batch_size: 10,
-    momentum: 0.0, l2: 0.0, l1: 0.0, seed: 0,
+    momentum: 0.0, l2: 0.0, l1: 0.0, dropout: 0.0, seed: 0,
   });
   const FIELDS = Object.keys(DEFAULTS);
+  /** The fields that change the training only: a run keeps its weights when they change (nnbook's TRAINING_FIELDS). */
+  const TRAINING = ["lr", "batch_size", "momentum", "l2", "l1", "dropout"];
+  /** The fields that are floats in Python (the dict for Jupyter writes 0 as 0.0). */
+  const FLOATS = ["noise", "test_fraction", "init_scale", "bias_init", "lr", "momentum", "l2", "l1", "dropout"];
 
 
   // ---------------------------------------------------------------------------
@@ -69,13 +73,14 @@
     const int = (k, lo) => { if (!Number.isInteger(c[k]) || c[k] < lo) bad(`${k} must be an integer >= ${lo}`); };
     int("n_points", 4); int("n_classes", 2); int("seed", 0);
     if (c.batch_size !== null) int("batch_size", 1);
-    for (const k of ["noise", "test_fraction", "init_scale", "bias_init", "lr", "momentum", "l2", "l1"]) {
+    for (const k of FLOATS) {
       if (typeof c[k] !== "number" || !Number.isFinite(c[k])) bad(`${k} must be a finite number`);
     }
     if (c.noise < 0 || c.init_scale < 0 || c.l2 < 0 || c.l1 < 0) bad("noise, init_scale, l2 and l1 must be >= 0");
     if (!(c.test_fraction > 0 && c.test_fraction < 1)) bad("test_fraction must lie in (0, 1)");
     if (!(c.lr > 0)) bad("lr must be > 0");
     if (!(c.momentum >= 0 && c.momentum < 1)) bad("momentum must lie in [0, 1)");
+    if (!(c.dropout >= 0 && c.dropout < 1)) bad("dropout must lie in [0, 1)");
     if (!c.hidden.every((h) => Number.isInteger(h) && h >= 1)) bad("hidden must hold positive integers");
     if (!c.features.length || new Set(c.features).size !== c.features.length) bad("features must be distinct, at least one");
     for (const f of c.features) if (!FEATURES.includes(f)) bad(`unknown feature ${JSON.stringify(f)}`);
@@ -97,10 +102,9 @@
       if (typeof v === "string") return "'" + v.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
       return String(v);
     };
-    const floats = ["noise", "test_fraction", "init_scale", "bias_init", "lr", "momentum", "l2", "l1"];
     const body = FIELDS.map((k) => {
       let v = py(c[k]);
-      if (floats.includes(k) && Number.isInteger(c[k])) v += ".0";
+      if (FLOATS.includes(k) && Number.isInteger(c[k])) v += ".0";
       return `    ${py(k)}: ${v},`;
     });
     return "{\n" + body.join("\n") + "\n}";
@@ -140,7 +144,7 @@
   }
 
   return {
-    DATASETS, BINARY_ONLY, REGRESSION, ACTIVATIONS, INITS, OUTPUTS, FEATURES, FEATURES_1D, DEFAULTS, FIELDS,
+    DATASETS, BINARY_ONLY, REGRESSION, ACTIVATIONS, INITS, OUTPUTS, FEATURES, FEATURES_1D, DEFAULTS, FIELDS, TRAINING, FLOATS,
     RRELU_LOWER, RRELU_UPPER, task, outputUnit, layerSizes, roundHalfEven, normalizeConfig, pythonDict, toHash, fromHash,
   };
 });

@@ -4,15 +4,20 @@
  * shape (d_in, d_out) stored row-major), the hidden activations of
  * nnbook.activations, BCE with logits / cross-entropy / squared error
  * (nnbook.losses), SGD with momentum, weight decay and L1 on weights only
- * (nnbook.optim.SGD), and the epoch of nnbook.fit (mean loss over the epoch's
- * mini-batches, then the test loss in evaluation mode).
+ * (nnbook.optim.SGD), inverted dropout on the hidden layers' outputs
+ * (nnbook.Dropout, after each hidden activation), and the epoch of nnbook.fit
+ * (mean loss over the epoch's mini-batches, then the test loss in evaluation
+ * mode, where dropout is the identity).
  * tests/test_live_playground.py runs it under node against nnbook itself.
  *
  * Randomness comes from one seeded generator (xoshiro128**), drawn in
- * nnbook's order: data, split, weights, then each epoch's shuffle. It is not
+ * nnbook's order: data, split, weights, then each epoch's shuffle and, batch
+ * by batch and layer by layer, RReLU's slopes and dropout's masks (a unit is
+ * kept where a uniform draw is >= p, as nb.Dropout's rng.random(shape) >= p,
+ * row by row). It is not
  * NumPy's generator, so the same seed draws other points and weights than
  * nnbook does; a run given explicit data, weights and draws (the `rng`
- * option) gives nnbook's numbers.
+ * option: the mask source of dropout as well) gives nnbook's numbers.
  *
  * Needs config.js and data.js (loaded before it in the page, required in
  * node); no other dependency. A browser script (window.NNBookPlayground) and
@@ -26,7 +31,7 @@
   else root.NNBookPlayground = api;
 })(typeof self !== "undefined" ? self : this, function (base) {
   "use strict";
-  const { ACTIVATIONS, RRELU_LOWER, RRELU_UPPER, normalizeConfig, task, outputUnit, layerSizes, makeRng, generate, split, features, initWeight } = base;
+  const { ACTIVATIONS, TRAINING, RRELU_LOWER, RRELU_UPPER, normalizeConfig, task, outputUnit, layerSizes, makeRng, generate, split, features, initWeight } = base;
 
   // ---------------------------------------------------------------------------
   // Activations: forward into h, backward multiplies g (dL/dh -> dL/dz) in place
@@ -74,9 +79,10 @@
       this.gW = this.W.map((w) => new Float64Array(w.length));
       this.gb = this.b.map((b) => new Float64Array(b.length));
       this.ga = this.a.map(() => new Float64Array(1));
-      this.rng = null;       // draws RReLU's slopes in training mode
+      this.rng = null;       // draws RReLU's slopes and dropout's masks in training mode
       this.training = true;
-      this.hook = null;      // hook(layer, H, n, width, training) after each hidden activation (e.g. dropout)
+      this.dropout = 0;      // drop probability on each hidden layer's output (training mode only)
+      this._dropped = false; // whether the last forward pass dropped units
       this._cap = 0;
     }
 
@@ -97,6 +103,20 @@
       this.H = this.sizes.map((s) => new Float64Array(n * s));   // activations (H[0] the input)
       this.S = this.sizes.map((s) => new Float64Array(n * s));   // RReLU slopes drawn in training
       this.G = this.sizes.map((s) => new Float64Array(n * s));   // dL/d(layer output)
+      this.M = this.sizes.map((s) => new Float64Array(n * s));   // dropout: 1/(1-p) where kept, 0 where dropped
+      this.D = this.sizes.map((s) => new Float64Array(n * s));   // dropout's output H * M, the next layer's input
+    }
+
+    /** The input of layer l (0-based): the previous layer's activations, after dropout if it dropped. */
+    _input(l) {
+      return l > 0 && this._dropped ? this.D[l] : this.H[l];
+    }
+
+    /** Inverted dropout on hidden layer l (m values): a fresh mask from rng, kept units scaled by 1/(1-p). */
+    _drop(l, m) {
+      const p = this.dropout, scale = 1 / (1 - p), H = this.H[l], M = this.M[l], D = this.D[l], rng = this.rng;
+      for (let i = 0; i < m; i++) M[i] = rng.random() >= p ? scale : 0;
+      for (let i = 0; i < m; i++) D[i] = H[i] * M[i];
     }
 
     /** Forward pass of n rows of x; returns the output logits (a view of n * d_out). */
@@ -104,9 +124,10 @@
       this._buffers(n);
       this.n = n;
       this.H[0].set(x.subarray(0, n * this.sizes[0]));
+      this._dropped = this.training && this.dropout > 0;
       for (let l = 0; l < this.L; l++) {
         const din = this.sizes[l], dout = this.sizes[l + 1];
-        const X = this.H[l], W = this.W[l], b = this.b[l];
+        const X = this._input(l), W = this.W[l], b = this.b[l];
         const last = l === this.L - 1;
         const Z = last ? this.H[l + 1] : this.Z[l + 1];
         for (let i = 0; i < n; i++) {
@@ -120,7 +141,7 @@
         }
         if (!last) {
           this._activate(l + 1, n * dout);
-          if (this.hook) this.hook(l + 1, this.H[l + 1], n, dout, this.training);
+          if (this._dropped) this._drop(l + 1, n * dout);
         }
       }
       return this.H[this.L].subarray(0, n * this.sizes[this.L]);
@@ -177,7 +198,7 @@
       this.G[this.L].set(gout.subarray(0, n * this.sizes[this.L]));
       for (let l = this.L - 1; l >= 0; l--) {
         const din = this.sizes[l], dout = this.sizes[l + 1];
-        const X = this.H[l], D = this.G[l + 1], W = this.W[l], gW = this.gW[l], gb = this.gb[l];
+        const X = this._input(l), D = this.G[l + 1], W = this.W[l], gW = this.gW[l], gb = this.gb[l];
         for (let i = 0; i < n; i++) {
           const di = i * dout, xi = i * din;
           for (let k = 0; k < din; k++) {
@@ -196,6 +217,10 @@
             for (let j = 0; j < dout; j++) s += D[di + j] * W[wk + j];
             GX[xi + k] = s;
           }
+        }
+        if (this._dropped) {  // through dropout: the same mask and scale as the forward pass
+          const M = this.M[l];
+          for (let i = 0; i < n * din; i++) GX[i] *= M[i];
         }
         this._deactivate(l, n * din);
       }
@@ -310,10 +335,11 @@
       this.gradNorms = [this._gradNorms()];
     }
 
-    /** Change lr, batch_size, momentum, l2, l1 without a reset (momentum restarts, as in nnbook's App). */
+    /** Change lr, batch_size, momentum, l2, l1, dropout without a reset (momentum restarts, as in nnbook's App). */
     setTraining(changes) {
-      for (const k of ["lr", "batch_size", "momentum", "l2", "l1"]) if (k in changes) this.config[k] = changes[k];
+      for (const k of TRAINING) if (k in changes) this.config[k] = changes[k];
       this.config = normalizeConfig(this.config);
+      this.net.dropout = this.config.dropout;
       this.velocity = this.net.params().map((p) => new Float64Array(p.v.length));
     }
 

@@ -20,7 +20,8 @@
   const BATCHES = [1, 2, 5, 10, 20, 50, 100, null];
   const MOMENTA = [0, 0.5, 0.9, 0.95, 0.99];
   const PENALTIES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
-  const TRAINING = ["lr", "batch_size", "momentum", "l2", "l1"];
+  const DROPOUTS = [0, 0.1, 0.2, 0.3, 0.5];
+  const TRAINING = E.TRAINING;    // changing these keeps the weights
   const FEATURE_LABEL = { "x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂", "sin(x1)": "sin x₁", "sin(x2)": "sin x₂" };
   const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -74,6 +75,7 @@
     momentum: select(MOMENTA),
     l2: select(PENALTIES),
     l1: select(PENALTIES),
+    dropout: select(DROPOUTS, (v) => (v ? String(v) : "off")),
   };
   const units = [];               // the units-per-layer inputs, rebuilt when the layer count changes
   const featureBoxes = {};
@@ -129,7 +131,8 @@
         network),
       el("section", { class: "nnpg-col", "aria-label": "training and output" }, el("h3", { text: "Training" }),
         el("div", { class: "nnpg-row" }, field("learning rate", C.lr), field("batch size", C.batch_size),
-          field("momentum", C.momentum), field("L2", C.l2), field("L1", C.l1)),
+          field("momentum", C.momentum), field("L2", C.l2), field("L1", C.l1),
+          field("dropout", C.dropout, "drop probability of each hidden unit while training")),
         el("h3", { text: "Output" }), boundary, status, lossPlot, lossText, gradPlot, gradLegend)));
 
   // -- state ---------------------------------------------------------------------------
@@ -168,6 +171,7 @@
     C.init_scale.value = c.init_scale; C.bias_init.value = c.bias_init;
     setSelect(C.lr, LRS, c.lr); setSelect(C.batch_size, BATCHES, c.batch_size, fmtNum);
     setSelect(C.momentum, MOMENTA, c.momentum); setSelect(C.l2, PENALTIES, c.l2); setSelect(C.l1, PENALTIES, c.l1);
+    setSelect(C.dropout, DROPOUTS, c.dropout);
   }
 
   /** The configuration the controls describe, repaired where one choice rules out another. */
@@ -184,7 +188,7 @@
     if (!c.features.length) c.features = c.dataset === "regression_1d" ? ["x1"] : ["x1", "x2"];
     const nLayers = Math.min(6, Math.max(0, Math.round(num(C.layers)) || 0));
     c.hidden = Array.from({ length: nLayers }, (_, i) => (i < units.length ? Math.max(1, Math.round(num(units[i])) || 1) : 4));
-    for (const k of ["activation", "output", "init", "lr", "batch_size", "momentum", "l2", "l1"]) c[k] = JSON.parse(C[k].value);
+    for (const k of ["activation", "output", "init", "lr", "batch_size", "momentum", "l2", "l1", "dropout"]) c[k] = JSON.parse(C[k].value);
     c.init_scale = Math.max(0, num(C.init_scale) || 0); c.bias_init = num(C.bias_init) || 0;
     const regression = c.dataset.startsWith("regression");
     if (regression && !["auto", "linear"].includes(c.output)) c.output = "auto";

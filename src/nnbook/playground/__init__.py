@@ -2,7 +2,7 @@ r"""The playground: train a small network on 2-D data and watch it learn (chapte
 
 Everything TensorFlow Playground offers, on top of nnbook's own training loop,
 plus what it lacks: more data sets and activations, initialization schemes,
-momentum, L1 *and* L2 together, a softmax output for several classes, views of
+momentum, L1 *and* L2 together, dropout, a softmax output for several classes, views of
 the weights and the per-layer gradient norms, a seed, and configurations that
 are plain dictionaries.
 
@@ -38,9 +38,10 @@ activations and initializers, one entry each), :mod:`~nnbook.playground.config`
 
 Reproducibility: a run draws all its randomness from one generator,
 ``np.random.default_rng(config.seed)``, in this order: the data set, the
-train/test split, the initial weights, then each epoch's shuffle. An epoch is
-one call of :func:`nnbook.fit`, so the same config gives the very same numbers
-as ``nb.fit`` called on the same data, model and optimizer.
+train/test split, the initial weights, then each epoch's shuffle and, while
+training, RReLU's slopes and dropout's masks. An epoch is one call of
+:func:`nnbook.fit`, so the same config gives the very same numbers as
+``nb.fit`` called on the same data, model and optimizer.
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ from .app import App, app
 from .catalog import ACTIVATION_LAYERS, ACTIVATIONS, DATA_SETS, DATASETS, FEATURE_MAPS, FEATURES, INITS, DataSet, Feature
 from .config import FIELDS, OUTPUTS, RULES, TRAINING_FIELDS, PlaygroundConfig
 from .dashboard import VIEWS, Dashboard, plot_boundary, plot_gradients, plot_loss, plot_snapshot, plot_units, plot_weights
-from .run import Playground, Snapshot, build_model, features, make_data, make_loss, make_optimizer
+from .run import Playground, Snapshot, build_model, features, make_data, make_loss, make_optimizer, set_dropout
 from .scrubber import Precomputed, scrubber
 from .views import limits_for
 
 
 __all__ = [
-    "PlaygroundConfig", "Playground", "Snapshot", "features", "make_data", "build_model", "make_loss", "make_optimizer",
-    "DATASETS", "ACTIVATIONS", "INITS", "OUTPUTS", "FEATURES", "VIEWS", "TRAINING_FIELDS",
+    "PlaygroundConfig", "Playground", "Snapshot", "features", "make_data", "build_model", "set_dropout", "make_loss",
+    "make_optimizer", "DATASETS", "ACTIVATIONS", "INITS", "OUTPUTS", "FEATURES", "VIEWS", "TRAINING_FIELDS",
     "DATA_SETS", "ACTIVATION_LAYERS", "FEATURE_MAPS", "DataSet", "Feature", "FIELDS", "RULES",
     "Dashboard", "plot_boundary", "plot_loss", "plot_units", "plot_weights", "plot_gradients",
     "plot_snapshot", "limits_for", "Precomputed", "scrubber", "App", "app",

@@ -83,8 +83,8 @@ class App:
     responsive between ticks (JupyterLab, Jupyter Notebook, Binder, and Colab
     with ``output.enable_custom_widget_manager()``). *step* trains one epoch,
     *reset* restarts the run from its seed. Changing the data or the network
-    resets the run; changing the learning rate, batch size, momentum or
-    penalties carries on training with the new values. The *config* tab shows
+    resets the run; changing the learning rate, batch size, momentum,
+    penalties or dropout carries on training with the new values. The *config* tab shows
     the configuration as JSON and loads an edited one.
 
     Parameters

@@ -95,6 +95,7 @@ _LRS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _BATCHES = (1, 2, 5, 10, 20, 50, 100, None)
 _MOMENTA = (0.0, 0.5, 0.9, 0.95, 0.99)
 _PENALTIES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+_DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 def _any_classes(c: Any) -> bool:
@@ -107,6 +108,10 @@ def _feature_usable(c: Any, name: str) -> bool:
 
 def _batch_label(v: Any) -> str:
     return "full batch" if v is None else str(v)
+
+
+def _dropout_label(v: Any) -> str:
+    return "off" if v == 0 else str(v)
 
 
 #: every setting of a run, in order: the data, the network, the training, the seed
@@ -168,6 +173,11 @@ FIELDS: tuple[Field, ...] = (
           Control("menu", "L2", values=_PENALTIES), "float", low=0.0, training=True),
     Field("l1", 0.0, "float", "L1 strength of :class:`~nnbook.SGD`; it acts on weights, not biases.",
           Control("menu", "L1", values=_PENALTIES), "float", low=0.0, training=True),
+    Field("dropout", 0.0, "float",
+          "Drop probability of :class:`~nnbook.Dropout` on every hidden layer's output, in [0, 1); 0 is off. "
+          "Masks are drawn from the run's generator while training; the test loss and the views use "
+          "evaluation mode, where dropout is the identity.",
+          Control("menu", "dropout", values=_DROPOUTS, fmt=_dropout_label), "float", low=0.0, high=1.0, high_open=True, training=True),
     Field("seed", 0, "int", "Seeds the one generator of the run (data, split, weights, shuffles).",
           Control("int_box", "seed", 0, 2**31 - 1), "int", low=0, layout=True),
 )

@@ -2,9 +2,12 @@
 
 Reproducibility: a run draws all its randomness from one generator,
 ``np.random.default_rng(config.seed)``, in this order: the data set, the
-train/test split, the initial weights, then each epoch's shuffle. An epoch is
-one call of :func:`nnbook.fit`, so the same config gives the very same numbers
-as ``nb.fit`` called on the same data, model and optimizer.
+train/test split, the initial weights, then each epoch's shuffle and, batch by
+batch, layer by layer, RReLU's random slopes and dropout's masks (training mode
+only: the losses on the test set, the gradient norms and the views are computed
+in evaluation mode, which draws nothing). An epoch is one call of
+:func:`nnbook.fit`, so the same config gives the very same numbers as
+``nb.fit`` called on the same data, model and optimizer.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 
 from .. import data as _data
 from .. import init as _init
+from ..dropout import Dropout
 from ..functional import sigmoid, softmax
 from ..layers import Linear
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
@@ -27,7 +31,7 @@ from ..train import evaluate, evaluation_mode, fit
 from .catalog import ACTIVATION_LAYERS, DATA_SETS, FEATURE_MAPS, FEATURES, is_int, suggest
 from .config import TRAINING_FIELDS, PlaygroundConfig, changed_fields
 
-__all__ = ["features", "make_data", "build_model", "make_loss", "make_optimizer", "Snapshot", "Playground"]
+__all__ = ["features", "make_data", "build_model", "set_dropout", "make_loss", "make_optimizer", "Snapshot", "Playground"]
 
 
 def features(X: np.ndarray, names: Sequence[str] = ("x1", "x2")) -> np.ndarray:
@@ -80,7 +84,8 @@ def build_model(config: PlaygroundConfig, rng: np.random.Generator) -> Sequentia
     """The network of ``config``: ``Linear, activation, ..., Linear`` with weights drawn from ``rng``.
 
     Layer widths are :attr:`~nnbook.playground.config.PlaygroundConfig.layer_sizes`; the output layer is
-    linear (its sigmoid or softmax lives in the loss).
+    linear (its sigmoid or softmax lives in the loss). With ``config.dropout > 0`` a
+    :class:`~nnbook.Dropout` follows each hidden activation (see :func:`set_dropout`).
     """
     sizes = config.layer_sizes
     winit = _weight_init(config.init, config.init_scale)
@@ -89,7 +94,27 @@ def build_model(config: PlaygroundConfig, rng: np.random.Generator) -> Sequentia
         layers.append(Linear(a, b, init=winit, bias_init=config.bias_init, rng=rng))
         if i < len(sizes) - 2:
             layers.append(ACTIVATION_LAYERS[config.activation](rng))
-    return Sequential(*layers)
+    return set_dropout(Sequential(*layers), config.dropout, rng)
+
+
+def set_dropout(model: Sequential, p: float, rng: np.random.Generator) -> Sequential:
+    """Put ``Dropout(p, rng=rng)`` after every hidden activation of a playground network, in place, and return it.
+
+    Any dropout the network had is taken out first, and ``p = 0`` leaves none,
+    so a run without dropout has exactly the layers (and numbers) it had
+    before the option existed. The weights are kept: changing the rate
+    mid-run goes on training the same network. The masks are drawn from
+    ``rng``, the run's generator, at each training forward pass.
+    """
+    layers: list[Module] = []
+    for m in model.layers:
+        if isinstance(m, Dropout):
+            continue
+        layers.append(m)
+        if p > 0 and not isinstance(m, Linear):  # a hidden activation (the output layer is a Linear)
+            layers.append(Dropout(p, rng=rng))
+    model.layers[:] = layers
+    return model
 
 
 def make_loss(config: PlaygroundConfig) -> Loss:
@@ -250,13 +275,15 @@ class Playground:
     def update(self, **changes: Any) -> None:
         """Change settings; a change of the training settings alone (:data:`~nnbook.playground.config.TRAINING_FIELDS`)
         keeps the network and its weights and only rebuilds the optimizer (momentum restarts
-        from zero), anything else resets the run."""
+        from zero) and, for ``dropout``, its dropout layers; anything else resets the run."""
         new = self.config.replace(**changes)
         changed = set(changed_fields(self.config, new))
         self.config = new
         if not changed:
             return
         if changed <= set(TRAINING_FIELDS):
+            if "dropout" in changed:
+                set_dropout(self.model, new.dropout, self.rng)
             self.optimizer = make_optimizer(new, self.model)
         else:
             self.reset()
@@ -269,7 +296,7 @@ class Playground:
 
     @contextmanager
     def _eval_mode(self) -> Iterator[None]:
-        """Evaluation mode (RReLU then draws nothing from the run's generator), each module's own mode
+        """Evaluation mode (RReLU and Dropout then draw nothing from the run's generator), each module's own mode
         back afterwards, and no float warnings."""
         with evaluation_mode(self.model), np.errstate(all="ignore"):
             yield
@@ -344,7 +371,7 @@ class Playground:
             units = [np.ascontiguousarray(h.T).reshape(-1, *shape)]
             for layer in self.model.layers:
                 h = layer.forward(h)
-                if not isinstance(layer, Linear):
+                if not isinstance(layer, (Linear, Dropout)):  # dropout: the identity here, not a layer of units
                     units.append(np.ascontiguousarray(h.T).reshape(-1, *shape))
             if c.output_unit == "sigmoid":
                 output = sigmoid(h[:, 0]).reshape(shape)
