@@ -5,8 +5,7 @@ block and returns whether they passed. A wrong answer is compared with the
 usual mistakes (XOR where XNOR was asked, a transposed weight, a missing bias,
 the wrong nonlinearity, ``np.max`` for ``np.maximum``, a threshold exactly on
 an integer, ...) so that the hint names the mistake.
-The expected answers come from the instructor's key (``nnbook_key.ch02``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+Expected answers: :mod:`nnbook.exercises._oracle` (the instructor's key, or its stored answers).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch02
@@ -35,24 +34,20 @@ from ._oracle import oracle
 
 _K = oracle("ch02")  # the expected answers: the instructor's key, or its table
 
-__all__ = [
-    "XNOR", "check_xnor_weights", "check_forward", "parity", "check_threshold_network", "SEPARABLE_HINT",
-]
+__all__ = ["XNOR", "check_xnor_weights", "check_forward", "parity", "check_threshold_network", "SEPARABLE_HINT"]
+
 
 def parity(X: Any) -> np.ndarray:
     r"""The target of the parity exercise: :math:`x_1 \oplus \dots \oplus x_n` of binary rows, a column ``(n_rows, 1)``."""
-    X = np.asarray(X, dtype=np.float64)
-    return (np.round(X).sum(axis=1, keepdims=True) % 2).astype(np.float64)
+    return (np.round(np.asarray(X, dtype=np.float64)).sum(axis=1, keepdims=True) % 2).astype(np.float64)
 
 
 def _relu_network(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """The outputs of the student's weights, computed by the package's layers."""
-    return Sequential(linear(W1, b1), ReLU(), linear(W2, b2)).forward(X)
+    return Sequential(linear(W1, b1), ReLU(), linear(W2, b2)).forward(X)  # the student's weights, nnbook's layers
 
 
 #: XNOR on the inputs (0,0), (0,1), (1,0), (1,1), as a column
 XNOR = np.array([[1.0], [0.0], [0.0], [1.0]])
-
 
 #: the hint of the conceptual question on threshold units (it must not give the answer away)
 SEPARABLE_HINT = (
