@@ -2,9 +2,8 @@
 
 Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
 block and returns whether they passed. A wrong answer is compared with the
-usual mistakes (XOR where XNOR was asked, a transposed weight, a missing bias,
-the wrong nonlinearity, ``np.max`` for ``np.maximum``, a threshold exactly on
-an integer, ...) so that the hint names the mistake.
+usual mistakes (XOR for XNOR, a transposed weight, a missing bias, the wrong nonlinearity,
+``np.max`` for ``np.maximum``, a threshold exactly on an integer, ...): the hint names it.
 Expected answers: :mod:`nnbook.exercises._oracle` (the instructor's key, or its stored answers).
 
 >>> import numpy as np
@@ -29,8 +28,7 @@ from ..activations import ReLU, Step
 from ..layers import Linear
 from ..module import Module, Sequential
 from ..logic import binary_inputs, linear
-from . import Checks, as_numbers, close, diagnose
-from ._oracle import oracle
+from . import Checks, as_numbers, close, diagnose, oracle
 
 _K = oracle("ch02")  # the expected answers: the instructor's key, or its table
 
