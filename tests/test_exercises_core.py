@@ -166,6 +166,17 @@ def test_answer_without_the_key_is_not_checked(monkeypatch, capsys):
         c.answer("letter", "b", "ch01-ex4")
     out = capsys.readouterr().out
     assert "NOT CHECKED" in out and "instructor's key" in out
+    assert "checked when the notebook is graded" in out and "all 0 checks passed" not in out
+
+
+def test_a_missing_key_while_grading_is_an_error(monkeypatch):
+    from nnbook.exercises import KeyUnavailable
+
+    monkeypatch.delenv("NNBOOK_KEY", raising=False)
+    monkeypatch.setenv("NNBOOK_GRADING", "1")
+    with pytest.raises(KeyUnavailable):
+        with checks("t") as c:
+            c.answer("letter", "b", "ch01-ex4")
 
 
 def test_raises(capsys):

@@ -230,6 +230,7 @@ class Checks:
         self.title = title
         self.failed: list[str] = []
         self.passed: list[str] = []
+        self.unchecked = False  # a check needed the instructor's key (see checks())
 
     # -- recording a verdict -------------------------------------------------------
     def succeed(self, name: str) -> bool:
@@ -513,6 +514,8 @@ class Checks:
     # -- summary -----------------------------------------------------------------
     def summary(self) -> str:
         n = len(self.passed) + len(self.failed)
+        if self.unchecked and not self.failed:
+            return f"{self.title}: {n} checks passed; the rest are checked when the notebook is graded."
         if self.failed:
             return f"{self.title}: {len(self.failed)} of {n} checks failed: {', '.join(self.failed)}"
         return f"{self.title}: all {n} checks passed."
@@ -544,6 +547,7 @@ def checks(title: str) -> Iterator[Checks]:
         if os.environ.get("NNBOOK_GRADING"):  # while grading, a missing key is the grader's error, never a pass
             raise
         print(f"NOT CHECKED  {exc}")
+        c.unchecked = True
     print(c.summary())
     if c.failed:
         raise AssertionError(c.summary())
