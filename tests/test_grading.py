@@ -517,6 +517,14 @@ def test_student_edition_builds_the_nnbook_package(graded, tmp_path):
     (wheel,) = (tmp_path / "wheel").glob("nnbook-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "nnbook/__init__.py" in names and "nnbook/exercises/__init__.py" in names
+    # the release holds the key's answers on the visible tests' inputs, and nothing of the key itself
+    assert "nnbook/exercises/expected/ch01.json" in names
+    assert not [n for n in names if "key" in n.split("/")[-2:-1] or "nnbook_key" in n], names
+    key_defs = {m.group(1) for f in (ROOT / "grading" / "key" / "nnbook_key").glob("ch*.py")
+                for m in re.finditer(r"^(?:def|class) (\w+)", f.read_text(), re.M)}
+    released = "\n".join(p.read_text() for p in graded.student_dir.rglob("*.py"))  # the notebooks' stubs share names
+    assert key_defs and not [d for d in key_defs if re.search(rf"^\s*(?:def|class) {d}\b", released, re.M)]
+    assert "nnbook_key" not in "".join(p.read_text() for p in graded.student_dir.rglob("*.ipynb"))
     for name in CHAPTERS:  # every checker module a chapter imports is in the package
         for module in {m for e in CHAPTERS[name].exercises for t in e.tests
                        for m in re.findall(r"from nnbook\.exercises import ([\w, ]+)", t.source)}:
