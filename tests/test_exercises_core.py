@@ -152,7 +152,7 @@ def test_recorded_says_the_same_for_every_choice(capsys):
     for choice in "abcd":
         c = Checks("t")
         assert c.recorded("your choice", lambda: choice, hint="not yet. Ask two questions.")
-        outputs.append(capsys.readouterr().out.replace(repr(choice), "<choice>"))
+        outputs.append(capsys.readouterr().out)
     assert len(set(outputs)) == 1, outputs  # nothing in the feedback depends on the answer being right
     assert "graded after you submit" in outputs[0] and "before you submit: Ask two questions." in outputs[0]
     c = Checks("t")

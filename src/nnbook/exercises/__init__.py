@@ -399,11 +399,10 @@ class Checks:
             return False
         if value is None or value is Ellipsis:
             return self.fail(name, "no answer given yet.")
-        shown = normalize_answer(value)
-        text = "".join(sorted(shown)) if isinstance(shown, frozenset) else shown
         self.passed.append(name)
         advice = hint.removeprefix("not yet. ") if hint else None
-        print(f"RECORDED  {name}: {text!r} (graded after you submit)" + (f"\n      before you submit: {advice}" if advice else ""))
+        # the choice itself is not printed: a stored output (the book's pages) would show the key's answer
+        print(f"RECORDED  {name} (graded after you submit)" + (f"\n      before you submit: {advice}" if advice else ""))
         return True
 
     def answer(self, name: str, actual: Any, grade_id: str, hint: str = "not the right answer.") -> bool:
