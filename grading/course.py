@@ -14,8 +14,9 @@ counts the same way. Its *tests* are the autograded test cells
 cell. Its points are the points of its tests (plus its own, for a graded
 answer cell).
 
-An exercise is *conceptual* when its tests check an answer with
-``c.answer(...)`` (compared by :func:`nnbook.exercises.answer_hash`), and a
+An exercise is *conceptual* when its tests record a choice with
+``c.recorded(...)`` or compare one with the instructor's key by
+``c.answer(...)``, and a
 *graded code exercise* when it is a code cell with tests that do not (they run
 the student's code). A test cell has
 *visible tests* when it checks something before ``### BEGIN HIDDEN TESTS`` and
@@ -146,10 +147,10 @@ class Exercise:
 
     @property
     def kind(self) -> str:
-        """``"code"`` (graded code exercise), ``"conceptual"`` (checked by ``c.answer``) or ``"written"``."""
+        """``"code"`` (graded code exercise), ``"conceptual"`` (``c.recorded`` / ``c.answer``) or ``"written"``."""
         if self.cell_type != "code":
             return "written"
-        return "conceptual" if any("answer" in t.check_methods for t in self.tests) else "code"
+        return "conceptual" if any({"answer", "recorded"} & t.check_methods for t in self.tests) else "code"
 
     @property
     def graded(self) -> bool:

@@ -28,8 +28,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grading.course import BEGIN_HIDDEN, END_HIDDEN, ROOT, chapter_paths, read_chapter  # noqa: E402
+
+HIDDEN = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
 
 
 def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -38,10 +42,6 @@ def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.source = HIDDEN.sub("", cell.source)
     return nb
-
-
-def has_exercises(nb: nbformat.NotebookNode) -> bool:
-    return any(c.get("metadata", {}).get("nbgrader", {}).get("grade") for c in nb.cells)
 
 
 def run_visible(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
@@ -56,7 +56,8 @@ def run_visible(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
 
 def chapters_with_exercises(book: Path) -> list[Path]:
-    return [p for p in sorted(book.glob("[0-9]*.ipynb")) if has_exercises(nbformat.read(p, as_version=4))]
+    """The chapters with graded exercises, as ``make grade`` finds them."""
+    return [p for p in chapter_paths(book) if read_chapter(p).points > 0]
 
 
 def run_all(chapters: list[Path], jobs: int = 2) -> list[nbformat.NotebookNode]:

@@ -73,6 +73,8 @@ def _trusted_roots() -> list[str]:
     spec = importlib.util.find_spec("nnbook")
     if spec and spec.origin:
         roots.add(os.path.dirname(spec.origin))
+    if os.environ.get("NNBOOK_KEY"):  # the instructor's key (grading/key): the reference the checks call
+        roots.add(os.environ["NNBOOK_KEY"])
     return sorted(os.path.realpath(r) + os.sep for r in roots)
 
 

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "src" / "nnbook"
 KEY = ROOT / "grading" / "key" / "nnbook_key"
 
 
-def _key_functions() -> dict[str, set[str]]:
+def key_functions() -> dict[str, set[str]]:
     """The names each key module defines (its reference solutions and catalogues of mistakes)."""
     out = {}
     for path in sorted(KEY.glob("ch*.py")):
@@ -31,7 +31,7 @@ def _key_functions() -> dict[str, set[str]]:
 def test_the_checkers_define_no_function_of_the_key():
     # The library itself has what some exercises re-implement (nb.functional.sigmoid, nb.Linear, ...):
     # that is what the exercises' rules forbid at grading. The checkers hold no reference solution.
-    key = _key_functions()
+    key = key_functions()
     assert sum(map(len, key.values())) > 40  # the key is where the answers are
     for path in sorted((PACKAGE / "exercises").rglob("*.py")):
         tree = ast.parse(path.read_text())

@@ -88,7 +88,7 @@ def _canon(x: Any) -> Any:
         return ["set", sorted(map(repr, x))]
     if isinstance(x, (list, tuple)):
         return ["seq", [_canon(v) for v in x]]
-    if isinstance(x, (np.ndarray, np.generic, float, int, bool)) and not isinstance(x, str):
+    if isinstance(x, (np.ndarray, np.generic, float, int, bool)):
         a = np.asarray(x)
         return ["array", a.dtype.kind, list(a.shape), _round(a)]
     if x is None or isinstance(x, str):
