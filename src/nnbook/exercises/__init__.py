@@ -27,7 +27,7 @@ solutions and catalogue of usual mistakes are the instructor's answer key,
 ``nnbook_key`` (in the book's repository, ``grading/key``; never released):
 where it is importable (``NNBOOK_KEY``) the checkers ask it, elsewhere they
 read its answers on the inputs of the visible tests
-(:mod:`nnbook.exercises._oracle`). The hidden tests, with other inputs, and
+(:func:`nnbook.exercises.oracle`). The hidden tests, with other inputs, and
 the answers to the conceptual questions (:meth:`Checks.answer`) need the key:
 a student's copy records a choice (:meth:`Checks.recorded`) and it is graded
 after submission.

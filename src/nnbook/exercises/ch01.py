@@ -7,7 +7,7 @@ answers (a sum where a mean was meant, a flipped sign, a missing bias, an
 overflowing exponential, ...) before falling back to
 :func:`nnbook.exercises.diagnose`.
 The expected answers come from the instructor's key (``nnbook_key.ch01``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch01

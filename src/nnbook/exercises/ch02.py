@@ -4,7 +4,7 @@ Each ``check_*`` function adds checks to an open :func:`nnbook.exercises.checks`
 block and returns whether they passed. A wrong answer is compared with the
 usual mistakes (XOR for XNOR, a transposed weight, a missing bias, the wrong nonlinearity,
 ``np.max`` for ``np.maximum``, a threshold exactly on an integer, ...): the hint names it.
-Expected answers: :mod:`nnbook.exercises._oracle` (the instructor's key, or its stored answers).
+Expected answers: :func:`nnbook.exercises.oracle` (the instructor's key, or its stored answers).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch02

@@ -9,7 +9,7 @@ a catalogue of the usual mistakes (a sum where a mean was meant, a maximum
 subtracted and never added back, the one-hot row forgotten, a transposed
 result, ...) so that the hint names the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch03``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch03

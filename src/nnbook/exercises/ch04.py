@@ -9,7 +9,7 @@ of the usual mistakes (the derivative of the wrong branch, the incoming
 gradient never multiplied in, ``any`` where ``all`` was meant, a mean of the
 layers' fractions, ...) so that the hint names the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch04``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> import nnbook as nb

@@ -7,7 +7,7 @@ usual mistakes (a bump upside down, steps not steep enough, a bias of
 :math:`-b/w`, a unit with zero weight counted as a kink, slopes of the
 sawtooth off by a factor, ...) so that the hint names the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch05``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np, nnbook as nb
 >>> from nnbook.exercises import checks, ch05

@@ -8,7 +8,7 @@ product, the bias gradient not summed over the batch, ``=`` where ``+=`` was
 meant, :math:`(1 - h)^2` for :math:`1 - h^2`, the mean taken twice or not at
 all, ...) so that the hint names the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch06``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> from nnbook.exercises import checks, ch06
 >>> from nnbook_key import ch06 as key  # the instructor's key: a reference solution passes

@@ -8,7 +8,7 @@ pre-activations measured instead of the activations, a mean of per-unit
 standard deviations, a missing absolute value, ...) so that the hint names
 the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch07``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch07

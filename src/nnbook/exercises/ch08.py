@@ -6,7 +6,7 @@ catalogue of the usual mistakes (the bias penalized with the weights, the
 ratio of the variances inverted, the factor 2 or the batch size forgotten,
 the biases decayed, ...) so that the hint names the mistake.
 The expected answers come from the instructor's key (``nnbook_key.ch08``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch08

@@ -5,7 +5,7 @@ block and returns whether they passed; a wrong answer gets a hint that names
 the likely mistake (columns in the wrong order, a transposed result, biases or
 the output layer left out of a count, a network too small to learn spirals, ...).
 The expected answers come from the instructor's key (``nnbook_key.ch09``, not part of this package) or,
-in a student's copy, from its answers on the visible tests' inputs (:mod:`nnbook.exercises._oracle`).
+in a student's copy, from its answers on the visible tests' inputs (:func:`nnbook.exercises.oracle`).
 
 >>> import numpy as np
 >>> from nnbook.exercises import checks, ch09
