@@ -1,7 +1,7 @@
 """Autograde a folder of submitted chapters and write the grade tables (``make grade``).
 
     python -m grading.grade SUBMISSIONS [--out _build/grades] [--course _build/grading]
-                            [--timeout 60] [--feedback]
+                            [--timeout 60] [--feedback] [--shard i/N] [--allow PATH ...] [--no-sandbox]
 
 Layout of ``SUBMISSIONS``: one folder a student, named by the student id, with
 the chapter notebooks under their book names::
@@ -32,6 +32,17 @@ to ``--timeout`` seconds) and writes, in ``--out``:
 The graded notebooks, with every check's PASS/FAIL line and hint, are in
 ``--course``/autograded/<student>/<chapter>/; with ``--feedback`` nbgrader also
 writes HTML feedback to ``--course``/feedback/.
+
+Every kernel runs in a sandbox (``grading/sandbox.py``: a scratch folder of its own,
+nothing else of the file system but Python, the venv and nnbook, no network, limits on
+CPU, memory, processes and file size); the log's first line says how much of it the
+system allows. ``--allow PATH ...`` names what the kernels may read besides (default:
+the answer key, ``SANDBOX_ALLOW``; ``--allow`` alone grants nothing). ``--no-sandbox``
+runs the kernels as nbgrader does.
+
+``--shard i/N`` grades the ``i``-th of ``N`` parts of the class (``grading/shard.py``) in
+``--course``-<i>-of-<N>, into ``--out``/shards/<i>-of-<N>/; ``python -m grading.shard
+merge`` then writes the tables of the whole class.
 """
 
 from __future__ import annotations
@@ -45,10 +56,29 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from grading import sandbox, shard  # noqa: E402
 from grading.course import BOOK, ROOT, Chapter, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
 
 #: the instructor's answer key, which the hidden tests compare with; the grading kernels inherit these
 KEY = ROOT / "grading" / "key"
+
+
+def sandbox_allow() -> list[str]:
+    """What the sandboxed kernels may read besides their folder, Python, the venv and nnbook.
+
+    The one switch of the answer key: the hidden tests still compare with the key inside the
+    kernel, so the kernel is granted it, and a submission can read it too. Once the hidden
+    tests are judged outside the kernel, this returns ``[]``.
+    """
+    return [os.environ.get("NNBOOK_KEY", str(KEY))]
+
+
+def use_sandbox(allow: list[str]) -> str:
+    """Run every grading kernel in the sandbox (``nbgrader_config.py`` reads these); what it does, for the log."""
+    os.environ["NNBOOK_SANDBOX"] = str(sandbox.HERE)
+    os.environ["NNBOOK_SANDBOX_ALLOW"] = os.pathsep.join(str(Path(p).resolve()) for p in allow)
+    granted = ", ".join(str(p) for p in allow) or "nothing"
+    return f"{sandbox.probe().describe()}; also readable: {granted}"
 
 
 def use_key() -> None:
@@ -109,11 +139,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=BOOK, help="the folder of chapter notebooks (the nbgrader source)")
     parser.add_argument("--timeout", type=int, default=None, help="seconds a cell may run (default: nbgrader_config.py, 60)")
     parser.add_argument("--feedback", action="store_true", help="also write HTML feedback for every submission")
+    parser.add_argument("--shard", default=None, help="grade only part i of N of the students (i/N, 1 <= i <= N)")
+    parser.add_argument("--allow", nargs="*", default=None, metavar="PATH",
+                        help="what the sandboxed kernels may read besides (default: the answer key)")
+    parser.add_argument("--no-sandbox", action="store_true", help="run the kernels without the sandbox")
     args = parser.parse_args(argv)
 
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
+    part = None
+    if args.shard:
+        try:
+            part = shard.parse(args.shard)
+        except ValueError as e:
+            parser.error(str(e))
+        args.out = shard.folder(args.out, *part)
+        args.course = args.course.with_name(f"{args.course.name}-{part[0]}-of-{part[1]}")
     use_key()
+    if args.no_sandbox:
+        os.environ.pop("NNBOOK_SANDBOX", None)
+        print("sandbox: off (--no-sandbox): the kernels can read and write what this user can", flush=True)
+    else:
+        print(use_sandbox(sandbox_allow() if args.allow is None else args.allow), flush=True)
     chapters = {p.stem: read_chapter(p) for p in chapter_paths(args.book)}
     graded = {name: ch for name, ch in chapters.items() if ch.points > 0}
     if not graded:
@@ -125,14 +172,20 @@ def main(argv: list[str] | None = None) -> int:
     if not found:
         print(f"no submissions found in {args.submissions}", file=sys.stderr)
         return 1
+    if part:
+        mine = set(shard.select(sorted({s for s, _ in found}), *part))
+        found = {k: v for k, v in found.items() if k[0] in mine}
+        print(f"shard {part[0]}/{part[1]}: {len(mine)} students", flush=True)
 
     course = Course.create(args.course, [ch.path for ch in graded.values()])
     for (student, name), nb in found.items():
         course.submit(student, name, nb)
     students = sorted({s for s, _ in found})
     print(f"autograding {len(found)} notebooks of {len(students)} students ({len(graded)} chapters) ...", flush=True)
-    proc = course.autograde(timeout=args.timeout, check=False)
-    failed = proc.returncode != 0
+    failed = False
+    if found:
+        proc = course.autograde(timeout=args.timeout, check=False)
+        failed = proc.returncode != 0
     if failed:
         errors = [line for line in (proc.stdout + proc.stderr).splitlines() if "ERROR" in line]
         print("nbgrader reported errors (those notebooks may be missing from the tables):", file=sys.stderr)
@@ -147,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                                                "submitted"])
         writer.writeheader()
         writer.writerows(rows)
+    shard.sort_tables(out)  # by chapter and student, so that merged shards are the same bytes
     if args.feedback:
         nbgrader(["generate_feedback", "*", "--force"], cwd=course.root)
         print(f"feedback: {course.root / 'feedback'}")

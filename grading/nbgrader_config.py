@@ -54,3 +54,18 @@ if (_here / "rules.json").is_file() and (_here / "nnbook_rules.py").is_file():
     )
 # one exec_lines value: the statements, in order, on one line
 c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=" + "; ".join(_startup)]
+
+# -- the sandbox (grading/sandbox.py) -------------------------------------------------
+# `make grade` names the sandbox's file in NNBOOK_SANDBOX: every grading kernel then runs
+# in a scratch copy of its folder, sees only it, Python, the venv and nnbook (read-only),
+# has no network, and limits on CPU time, memory, processes and file size. The guard's
+# two files are granted; NNBOOK_SANDBOX_ALLOW adds paths (e.g. the answer key).
+if os.environ.get("NNBOOK_SANDBOX"):
+    import importlib.util as _u
+    import sys as _sys
+
+    _s = _u.spec_from_file_location("nnbook_sandbox", os.environ["NNBOOK_SANDBOX"])
+    _sandbox = _u.module_from_spec(_s)
+    _sys.modules["nnbook_sandbox"] = _sandbox
+    _s.loader.exec_module(_sandbox)
+    _sandbox.configure_nbgrader(c, allow=[p for p in (_here / "nnbook_rules.py", _here / "rules.json") if p.is_file()])
