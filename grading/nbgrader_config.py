@@ -60,12 +60,16 @@ c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=" + "; ".join(_startup)]
 # in a scratch copy of its folder, sees only it, Python, the venv and nnbook (read-only),
 # has no network, and limits on CPU time, memory, processes and file size. The guard's
 # two files are granted; NNBOOK_SANDBOX_ALLOW adds paths (e.g. the answer key).
+# A sandbox asked for and not set up stops nbgrader (SystemExit is not caught as a config error).
 if os.environ.get("NNBOOK_SANDBOX"):
     import importlib.util as _u
     import sys as _sys
 
-    _s = _u.spec_from_file_location("nnbook_sandbox", os.environ["NNBOOK_SANDBOX"])
-    _sandbox = _u.module_from_spec(_s)
-    _sys.modules["nnbook_sandbox"] = _sandbox
-    _s.loader.exec_module(_sandbox)
-    _sandbox.configure_nbgrader(c, allow=[p for p in (_here / "nnbook_rules.py", _here / "rules.json") if p.is_file()])
+    try:
+        _s = _u.spec_from_file_location("nnbook_sandbox", os.environ["NNBOOK_SANDBOX"])
+        _sandbox = _u.module_from_spec(_s)
+        _sys.modules["nnbook_sandbox"] = _sandbox
+        _s.loader.exec_module(_sandbox)
+        _sandbox.configure_nbgrader(c, allow=[p for p in (_here / "nnbook_rules.py", _here / "rules.json") if p.is_file()])
+    except Exception as _e:
+        raise SystemExit(f"nbgrader_config.py: the sandbox {os.environ['NNBOOK_SANDBOX']} failed: {_e!r}") from _e

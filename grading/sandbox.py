@@ -386,7 +386,7 @@ def configure_nbgrader(c, allow: list[str | os.PathLike] = ()) -> None:
             kwargs.setdefault("kernel_manager_class", manager)
             super().__init__(*args, **kwargs)
 
-    default = Autograde.class_traits()["autograde_preprocessors"].default_value
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
     c.Autograde.autograde_preprocessors = [SandboxedExecute if p is Execute else p for p in default]
     extra = [p for p in os.environ.get("NNBOOK_SANDBOX_ALLOW", "").split(os.pathsep) if p]
     c.SandboxedKernelManager.allow = [str(p) for p in [*allow, *extra]]
