@@ -103,12 +103,17 @@ execute: $(STAMP)
 #   make student                        the student edition into _build/student
 #                                       (its nbgrader course in _build/nbgrader)
 #   make grade SUBMISSIONS=<folder>     autograde <folder>/<student_id>/<chapter>.ipynb,
-#                                       grade tables into $(GRADES)/ (TIMEOUT: s a cell)
+#                                       grade tables into $(GRADES)/ (TIMEOUT: s a cell);
+#                                       every kernel in a sandbox (grading/sandbox.py)
+#   make grade SUBMISSIONS=<folder> SHARD=i/N
+#                                       only shard i of N (1 <= i <= N), into $(GRADES)/shards/
+#   make grade-merge                    the shards' tables, merged: the tables of one run
 SUBMISSIONS ?=
 GRADES      ?= _build/grades
 TIMEOUT     ?= 60
+SHARD       ?=
 
-.PHONY: student grade expected
+.PHONY: student grade grade-merge expected
 
 student: $(STAMP)
 	$(PY) -m grading.student --out _build/student --course _build/nbgrader
@@ -119,7 +124,11 @@ expected: $(STAMP)
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of <student_id>/<chapter>.ipynb>" >&2; exit 2; }
-	$(PY) -m grading.grade "$(SUBMISSIONS)" --out "$(GRADES)" --course _build/grading --timeout $(TIMEOUT)
+	$(PY) -m grading.grade "$(SUBMISSIONS)" --out "$(GRADES)" --course _build/grading --timeout $(TIMEOUT) \
+		$(if $(SHARD),--shard "$(SHARD)")
+
+grade-merge: $(STAMP)
+	$(PY) -m grading.shard merge --out "$(GRADES)"
 
 clean:
 	rm -rf _build
