@@ -12,6 +12,12 @@ NNBOOK_CELL_TIMEOUT
     a training loop that never converges) reaches it: nbgrader then interrupts
     the kernel, records a ``CellTimeoutError`` in that cell, and goes on with
     the next cell, so only the exercise that hangs loses its points.
+NNBOOK_SANDBOX
+    The path of ``grading/sandbox.py`` (set by ``make grade``): every grading
+    kernel then runs in its sandbox (a scratch folder, no network, limits).
+NNBOOK_SANDBOX_ALLOW
+    Paths (``os.pathsep``-separated) the sandboxed kernels may read besides,
+    read-only: ``make grade`` grants the answer key (``NNBOOK_KEY``).
 """
 
 import os

@@ -337,6 +337,20 @@ def inside(spec: dict) -> None:
 
 # -- a jupyter_client kernel manager whose kernels run in the sandbox ------------------------------------
 
+MANAGER_DOC = """A jupyter_client kernel manager whose kernels run in the sandbox (see grading/sandbox.py).
+
+    Each kernel gets a folder of its own (a temporary folder: its connection file and Unix
+    sockets, ``ipc`` transport; removed at shutdown) and runs as ``kernel_command(cwd, ...)``,
+    ``cwd`` being the working folder given to ``start_kernel`` (nbclient passes the notebook's).
+
+    ``allow``: paths the kernel may also read (read-only), e.g. ``[NNBOOK_KEY]``;
+    ``limits``: fields of :class:`Limits` to change, e.g. ``{"cpu_seconds": 120}``.
+    Both are configurable: ``c.SandboxedKernelManager.allow = [...]``. Use it as
+    ``NotebookClient(nb, kernel_manager_class=SandboxedKernelManager, ...)``, or
+    ``SandboxedSyncKernelManager(allow=[...])`` then ``start_kernel(cwd=...)``.
+    """
+
+
 def _manager_mixin():
     from traitlets import Dict, HasTraits, List, Unicode
 
@@ -346,6 +360,8 @@ def _manager_mixin():
         _announced = False
 
         async def _async_pre_start_kernel(self, **kw):
+            if getattr(self, "_sandbox_runtime", None):  # a restart: the old kernel's folder goes
+                shutil.rmtree(self._sandbox_runtime, ignore_errors=True)
             self._sandbox_runtime = Path(tempfile.mkdtemp(prefix="nnbook-sandbox-"))
             conn = self._sandbox_runtime / "conn"
             conn.mkdir()
@@ -401,10 +417,8 @@ def __getattr__(name: str):
 
     mixin = _manager_mixin()
     classes = {
-        "SandboxedKernelManager": type("SandboxedKernelManager", (mixin, AsyncKernelManager), {
-            "__doc__": "An AsyncKernelManager whose kernels run in the sandbox (``allow``, ``limits``)."}),
-        "SandboxedSyncKernelManager": type("SandboxedSyncKernelManager", (mixin, KernelManager), {
-            "__doc__": "A KernelManager whose kernels run in the sandbox (``allow``, ``limits``)."}),
+        "SandboxedKernelManager": type("SandboxedKernelManager", (mixin, AsyncKernelManager), {"__doc__": MANAGER_DOC, "__module__": __name__}),
+        "SandboxedSyncKernelManager": type("SandboxedSyncKernelManager", (mixin, KernelManager), {"__doc__": MANAGER_DOC, "__module__": __name__}),
     }
     globals().update(classes)
     return classes[name]

@@ -174,6 +174,29 @@ def test_file_size_is_limited(tmp_path):
     assert proc.stdout.startswith("refused 27"), proc.stdout + proc.stderr  # EFBIG
 
 
+@isolated
+def test_the_kernel_manager_starts_a_kernel_in_the_sandbox(tmp_path):
+    """What another grader calls: a jupyter_client manager whose kernel is sandboxed."""
+    (tmp_path / "data.txt").write_text("mine")
+    km = sandbox.SandboxedSyncKernelManager(allow=[str(KEY)], limits={"processes": 32})
+    km.start_kernel(cwd=str(tmp_path))
+    runtime = km._sandbox_runtime
+    kc = km.client()
+    kc.start_channels()
+    out: list[str] = []
+    try:
+        kc.wait_for_ready(timeout=60)
+        code = (f"import os, resource; print(open('data.txt').read(), os.path.exists({str(ROOT / 'book')!r}), "
+                f"os.path.isdir({str(KEY)!r}), resource.getrlimit(resource.RLIMIT_NPROC)[0])")
+        kc.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert km.transport == "ipc"
+    assert "".join(out).split() == ["mine", "False", "True", "32"], out
+    assert not runtime.exists()  # its folder went with it
+
+
 def test_without_unshare_the_sandbox_says_so(monkeypatch):
     monkeypatch.setattr(sandbox, "UNSHARE", "/nonexistent/unshare")
     sandbox.probe.cache_clear()
