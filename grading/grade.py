@@ -37,7 +37,7 @@ Every kernel runs in a sandbox (``grading/sandbox.py``: a scratch folder of its 
 nothing else of the file system but Python, the venv and nnbook, no network, limits on
 CPU, memory, processes and file size); the log's first line says how much of it the
 system allows. ``--allow PATH ...`` names what the kernels may read besides (default:
-the answer key, ``SANDBOX_ALLOW``; ``--allow`` alone grants nothing). ``--no-sandbox``
+the answer key, ``sandbox_allow()``; ``--allow`` alone grants nothing). ``--no-sandbox``
 runs the kernels as nbgrader does.
 
 ``--shard i/N`` grades the ``i``-th of ``N`` parts of the class (``grading/shard.py``) in

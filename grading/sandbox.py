@@ -42,13 +42,13 @@ Two ways in, for whatever starts a kernel:
 :func:`kernel_command`
     ``kernel_command(workdir, argv, allow=[...], limits=Limits(...))`` is the
     command line that runs ``argv`` (e.g. an ipykernel) in a sandbox whose
-    scratch folder is a copy of ``workdir``; ``runtime`` names a folder the
-    sandbox may write to (bound read-write at the same path, e.g. the
-    kernel's connection file and sockets).
+    scratch folder is a copy of ``workdir``; ``runtime`` names a folder of the
+    kernel's own, whose ``conn/`` the sandbox may write to (bound read-write
+    at the same path: the kernel's connection file and ``ipc`` sockets).
 :class:`SandboxedKernelManager`
     a ``jupyter_client`` ``AsyncKernelManager`` whose kernels run so (and
     :class:`SandboxedSyncKernelManager`, the blocking one). nbclient and
-    nbgrader take it as ``Execute.kernel_manager_class``; its ``allow`` and
+    nbgrader take it as ``kernel_manager_class``; its ``allow`` and
     ``limits`` are configurable (``c.SandboxedKernelManager.allow = [...]``).
     ``grading/nbgrader_config.py`` sets it when ``NNBOOK_SANDBOX`` names this
     file (``grading/grade.py`` does); ``NNBOOK_SANDBOX_ALLOW`` adds paths.
@@ -83,7 +83,7 @@ DEVICES = ["null", "zero", "full", "random", "urandom"]
 # the environment a kernel keeps (everything else, e.g. tokens and JPY_PARENT_PID, is dropped)
 ENV_KEEP = ["PATH", "LANG", "LC_*", "TZ", "TERM", "OPENBLAS_*", "OMP_*", "MKL_*", "NPY_*", "PYTHONHASHSEED",
             "PYDEVD_*", "NNBOOK_*", "VIRTUAL_ENV", "JPY_PARENT_PID"]
-FIRST_UID = 200_000  # kernels run as FIRST_UID + k, a user id no one else uses
+FIRST_UID = 1 << 20  # kernels run as FIRST_UID + (pid << 8) + k: one user id a kernel, no one else's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,8 +150,9 @@ def kernel_command(workdir: str | os.PathLike, argv: list[str], *, allow: list[s
 
     ``workdir``: the kernel's working folder; it gets a scratch copy of it.
     ``allow``: more paths the kernel may read (files or folders, read-only), e.g. the answer key.
-    ``runtime``: a folder bound read-write at its own path (the connection file and sockets);
-    the sandbox also uses it for its root, so give each kernel its own (default: a new one).
+    ``runtime``: a folder of this kernel's own (default: a new temporary one; the caller removes
+    it): ``runtime/conn`` is bound read-write at its own path, for the connection file and the
+    ``ipc`` sockets (the kernel has no network), and ``runtime/root`` becomes the sandbox's root.
     ``env``: the kernel's environment, filtered by ``ENV_KEEP`` (default: this process's).
     """
     mode = probe().mode
@@ -163,7 +164,7 @@ def kernel_command(workdir: str | os.PathLike, argv: list[str], *, allow: list[s
     spec = {
         "mode": mode, "workdir": str(Path(workdir).resolve()), "argv": list(argv), "runtime": str(runtime),
         "readonly": _system_paths() + exposed, "limits": dataclasses.asdict(limits),
-        "uid": FIRST_UID + (os.getpid() * 64 + next(_counter)) % 100_000,
+        "uid": FIRST_UID + (os.getpid() << 8) + next(_counter) % 256,
         "env": {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in ENV_KEEP)},
         "mpl_cache": _matplotlib_cache(env),
     }
