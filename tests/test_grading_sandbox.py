@@ -197,12 +197,12 @@ def test_the_kernel_manager_starts_a_kernel_in_the_sandbox(tmp_path):
     assert not runtime.exists()  # its folder went with it
 
 
-def test_without_unshare_the_sandbox_says_so(monkeypatch):
+def test_without_unshare_the_sandbox_says_so(monkeypatch, tmp_path):
     monkeypatch.setattr(sandbox, "UNSHARE", "/nonexistent/unshare")
     sandbox.probe.cache_clear()
     try:
         found = sandbox.probe()
-        cmd = sandbox.kernel_command("/tmp", ["python", "-c", "pass"])
+        cmd = sandbox.kernel_command(tmp_path, ["python", "-c", "pass"], runtime=tmp_path / "runtime")
     finally:
         sandbox.probe.cache_clear()
     assert found.mode == "none" and "unshare" in found.detail
@@ -222,10 +222,12 @@ def snapshot(*roots: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+# the attacks that harm nothing when they work: graded without the sandbox, they must score
+HARMLESS = ["read-gradebook", "read-key", "read-other-student", "read-source", "socket"]
+
+
+def grade_class(tmp: Path, attacks: list[str], *options: str) -> dict:
     """``make grade`` on alice (the reference), bob (a mistake in ex2) and one student an attack."""
-    tmp = tmp_path_factory.mktemp("hostile")
     book, subs = tmp / "book", tmp / "submissions"
     book.mkdir()
     (book / "00_fixture.ipynb").write_text(FIXTURE.read_text())
@@ -234,7 +236,7 @@ def hostile(tmp_path_factory):
     for student, nb in [("alice", fixture), ("bob", wrong)]:
         (subs / student).mkdir(parents=True)
         nbformat.write(nb, subs / student / "00_fixture.ipynb")
-    for attack in ATTACKS:
+    for attack in attacks:
         (subs / attack).mkdir()
         (subs / attack / "00_fixture.ipynb").write_text((HOSTILE / f"{attack}.ipynb").read_text())
     server = socket.create_server(("127.0.0.1", 0))
@@ -256,15 +258,15 @@ def hostile(tmp_path_factory):
     home_before = sorted(os.listdir(Path.home()))
     env = {**os.environ, "NNBOOK_HOSTILE_PORT": str(server.getsockname()[1])}
     proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(tmp / "grades"),
-                           "--course", str(tmp / "course"), "--book", str(book), "--timeout", "20", "--allow"],
+                           "--course", str(tmp / "course"), "--book", str(book), "--timeout", "20", *options],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     done.set()
     server.close()
+    after = snapshot(*watched, skip=("__pycache__",))
     course = tmp / "course"
     return {
         "proc": proc, "tmp": tmp, "reached": reached,
-        "changed": {p for p, h in snapshot(*watched, skip=("__pycache__",)).items() if before.get(p) != h}
-        | (set(before) - set(snapshot(*watched, skip=("__pycache__",)))),
+        "changed": {p for p, h in after.items() if before.get(p) != h} | (set(before) - set(after)),
         "home": (home_before, sorted(os.listdir(Path.home()))),
         # what write-outside would leave: a file of its own, or a line appended to the course's files
         "course_files": sorted(str(p.relative_to(course)) for p in course.rglob("*") if p.is_file()
@@ -272,6 +274,26 @@ def hostile(tmp_path_factory):
         "rows": list(csv.DictReader(open(tmp / "grades" / "exercises.csv"))),
         "grades": list(csv.DictReader(open(tmp / "grades" / "grades.csv"))),
     }
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Every attack, graded in the sandbox with nothing granted (``--allow`` alone)."""
+    return grade_class(tmp_path_factory.mktemp("hostile"), ATTACKS, "--allow")
+
+
+def ex1_scores(graded: dict) -> dict[str, float]:
+    return {r["student_id"]: float(r["score"] or 0) for r in graded["rows"] if r["exercise"] == "fixture-ex1"}
+
+
+@pytest.mark.slow
+def test_the_harmless_attacks_score_without_the_sandbox(tmp_path):
+    """The attacks are real: graded as plain nbgrader does, each gets its exercise's points."""
+    graded = grade_class(tmp_path, HARMLESS, "--no-sandbox")
+    assert graded["proc"].returncode == 0, graded["proc"].stderr[-3000:]
+    scores = ex1_scores(graded)
+    assert {a: scores[a] for a in HARMLESS} == {a: 2.0 for a in HARMLESS}, scores
+    assert graded["reached"] and set(graded["reached"]) == {b"hostile"}, graded["reached"]
 
 
 @pytest.mark.slow
@@ -287,9 +309,9 @@ def test_the_grade_log_says_how_the_kernels_are_isolated(hostile):
 @isolated
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_an_attack_scores_zero_on_its_exercise(hostile, attack):
-    got = {r["exercise"]: float(r["score"] or 0) for r in hostile["rows"] if r["student_id"] == attack}
-    assert got, f"{attack} was not graded:\n{hostile['proc'].stderr[-3000:]}"
-    assert got["fixture-ex1"] == 0, f"{attack} scored {got['fixture-ex1']} on the exercise it attacked"
+    scores = ex1_scores(hostile)
+    assert attack in scores, f"{attack} was not graded:\n{hostile['proc'].stderr[-3000:]}"
+    assert scores[attack] == 0, f"{attack} scored {scores[attack]} on the exercise it attacked"
 
 
 @pytest.mark.slow
