@@ -197,6 +197,28 @@ def test_the_kernel_manager_starts_a_kernel_in_the_sandbox(tmp_path):
     assert not runtime.exists()  # its folder went with it
 
 
+@isolated
+def test_a_launcher_sandboxes_a_plain_kernel_manager_and_shares_its_folder(tmp_path):
+    """grading.remote.Kernel(cwd, launcher=...): files exchanged in cwd, nothing else visible."""
+    from jupyter_client import KernelManager
+
+    (tmp_path / "request.txt").write_text("ping")
+    km = KernelManager(kernel_name="python3")
+    sandbox.launcher(allow=[str(KEY)])(km, cwd=str(tmp_path), env=dict(os.environ))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        code = (f"import os; open('reply.txt', 'w').write(open('request.txt').read() + ' pong ' + "
+                f"str(os.path.exists({str(ROOT / 'book')!r})) + ' ' + str(os.path.isdir({str(KEY)!r})))")
+        reply = kc.execute_interactive(code, timeout=60)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert (tmp_path / "reply.txt").read_text() == "ping pong False True"
+
+
 def test_without_unshare_the_sandbox_says_so(monkeypatch, tmp_path):
     monkeypatch.setattr(sandbox, "UNSHARE", "/nonexistent/unshare")
     sandbox.probe.cache_clear()
