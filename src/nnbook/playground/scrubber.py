@@ -201,7 +201,7 @@ class Precomputed:
         return len(self.frames)
 
     def live_links(self, base: str = LIVE_PAGE) -> list[str]:
-        """The live page's address for each combination of :attr:`params`, in the player's order: each run's
+        """The live page's address for each combination of ``params``, in the player's order: each run's
         :meth:`~nnbook.playground.PlaygroundConfig.live_url` (the same for every epoch of a run)."""
         combos = itertools.product(*(self.params[k] for k in self._keys), self.params["epoch"])
         return [self.runs[tuple(combo[:-1])].live_url(base) for combo in combos]
