@@ -277,8 +277,8 @@ class _Recorder:
 
     def scrubber(self, configs: Any, epochs: Any, **kwargs: Any) -> None:
         sweep = {k: list(v) for k, v in kwargs.items() if k not in ("views", "title", "dpi")}
-        if isinstance(configs, dict) and not sweep and not all(isinstance(k, str) and k in nb.playground.config._BY_NAME
-                                                                for k in configs):
+        fields = {f.name for f in nb.playground.FIELDS}
+        if isinstance(configs, dict) and not sweep and not set(configs) <= fields:  # labelled runs, not one config
             self.calls.append([PlaygroundConfig.from_dict(c) for c in configs.values()])
         elif isinstance(configs, list):
             self.calls.append([PlaygroundConfig.from_dict(c) for c in configs])
