@@ -51,5 +51,9 @@ def test_bibliography_entries_are_list_items() -> None:
 def test_the_module_index_toggle_says_what_it_does() -> None:
     row = ('<td><img src="_static/minus.png" class="toggler"\n       id="toggle-1" style="display: none" alt="-" /></td>\n'
            '<td>\n<code class="xref">nnbook</code></td>')
-    assert name_index_togglers(row) == row.replace('alt="-"', 'alt="show or hide the modules of nnbook"')
+    named = name_index_togglers(row + "</body>")
+    assert 'tabindex="0" role="button" alt="show or hide the modules of nnbook"' in named
+    assert named.count('el.click()') == 1 and named.index("el.click()") < named.index("</body>"), \
+        "Enter and Space click the toggle: one script, in the body"
+    assert name_index_togglers(named) == named, "applied twice, nothing changes"
     assert name_index_togglers("<p>no index</p>") == "<p>no index</p>"

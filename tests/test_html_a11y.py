@@ -234,6 +234,27 @@ def test_the_live_playground_is_reached_and_trained_from_the_keyboard(browser: A
         context.close()
 
 
+def test_the_module_index_groups_open_and_close_from_the_keyboard(browser: Any, site: str) -> None:
+    """The module index's toggle (an image in Sphinx's markup) is focusable and Enter and Space switch its group."""
+    if not (HTML / "py-modindex.html").is_file():
+        unavailable(f"the built book has no module index ({HTML / 'py-modindex.html'})")
+    context, page, problems = _open(browser, site, "py-modindex.html")
+    try:
+        toggler = page.locator("img.toggler").first
+        group = page.locator("tr.cg-" + toggler.get_attribute("id").removeprefix("toggle-"))
+        assert group.count() > 0, "the toggle's group has rows"
+        page.locator("article.bd-article h1").click()  # the reading position: the index's title
+        _tab_to(page, "img.toggler", presses=5)
+        shown = group.first.is_visible()
+        page.keyboard.press("Enter")
+        assert group.first.is_visible() != shown, "Enter did not switch the group"
+        page.keyboard.press(" ")
+        assert group.first.is_visible() == shown, "Space did not switch the group back"
+        assert problems == [], problems
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------------------
 # reduced motion
 

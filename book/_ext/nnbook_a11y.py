@@ -69,10 +69,25 @@ _TOGGLER = re.compile(r'(<img src="[^"]*minus\.png" class="toggler"[^>]*?) alt="
                       re.S)
 
 
+# Sphinx's doctools.js toggles a group of the module index on a click of its image only: Enter and Space do it too
+_TOGGLER_KEYS = (
+    '<script>document.querySelectorAll("img.toggler").forEach((el) => el.addEventListener("keydown", (e) => {'
+    ' if (e.key === "Enter" || e.key === " ") { e.preventDefault(); el.click(); } }));</script>'
+)
+
+
 def name_index_togglers(html: str) -> str:
-    """Each module index toggle's alt text, ``-``, as what it does (for the package of its row)."""
-    return _TOGGLER.sub(lambda m: f'{m.group(1)} alt="show or hide the modules of {m.group(4)}"{m.group(2)}{m.group(3)}',
-                        html)
+    """Each module index toggle named for what it does (for the package of its row) and operable from the keyboard.
+
+    Its alt text, ``-``, becomes ``show or hide the modules of <package>``; the
+    image becomes a focusable button (``tabindex="0" role="button"``), and a
+    script before ``</body>`` lets Enter and Space click it.
+    """
+    out, n = _TOGGLER.subn(lambda m: f'{m.group(1)} tabindex="0" role="button" '
+                                     f'alt="show or hide the modules of {m.group(4)}"{m.group(2)}{m.group(3)}', html)
+    if n and _TOGGLER_KEYS not in out:
+        out = out.replace("</body>", _TOGGLER_KEYS + "\n</body>", 1)
+    return out
 
 
 def name_index(app: Sphinx, exception: Exception | None) -> None:
