@@ -15,8 +15,9 @@ The wire format is JSON, and only this:
 - ``"param"``: an :class:`nnbook.Parameter`: its value, gradient and decay flag;
 - ``"obj"``: an instance of a class of the ``nnbook`` package (a layer, a
   ``Sequential``, a ``PlaygroundConfig``), as its class's dotted name and its
-  attributes (values of this list); it is rebuilt from the class the reading
-  side imports itself, so no code travels;
+  attributes (values of this list; a layer's private arrays, what it kept
+  from its last forward pass, travel as ``None``); it is rebuilt from the
+  class the reading side imports itself, so no code travels;
 - ``"handle"``: something that only the kernel has (a function, class or
   object the student defined), by number: the judge calls it through the
   kernel (:func:`serve`) and gets back values of this list.
@@ -144,10 +145,15 @@ class Encoder:
         if dataclasses.is_dataclass(x):
             fields = {f.name: self(getattr(x, f.name), depth + 1) for f in dataclasses.fields(x) if f.init}
             return {"t": "obj", "cls": path, "fields": fields}
+        from nnbook.module import Module
+
         state = {}
         for name in _state_names(x):
             if hasattr(x, name):
-                state[name] = self(getattr(x, name), depth + 1)
+                value = getattr(x, name)
+                if isinstance(x, Module) and name.startswith("_") and isinstance(value, np.ndarray):
+                    value = None  # what a layer kept from its last forward pass does not travel
+                state[name] = self(value, depth + 1)
         return {"t": "obj", "cls": path, "state": state}
 
     def _other(self, x: Any, what: str) -> Any:
@@ -243,6 +249,25 @@ def loads(text: str) -> Any:
     return json.loads(base64.b64decode(text, validate=True))
 
 
+#: bytes of arrays above which a container the judge asks for by name is sent item by item
+LAZY = 4_000_000
+
+
+def _size(x: Any, limit: int, depth: int = 0) -> int:
+    """The bytes of the arrays in ``x`` (counting stops past ``limit``)."""
+    if isinstance(x, np.ndarray):
+        return int(x.nbytes)
+    if depth > 20:
+        return 0
+    items = x.values() if type(x) is dict else x if type(x) in (list, tuple, set) else ()
+    total = 0
+    for v in items:
+        total += _size(v, limit, depth + 1)
+        if total > limit:
+            break
+    return total
+
+
 # -- the kernel's side ------------------------------------------------------------------------
 
 def set_state(obj: Any, name: str, new: Any) -> None:
@@ -280,6 +305,12 @@ class Server:
             out["state"] = self.state(obj)
         return out
 
+    def _lazy(self, value: Any) -> Any:
+        """A large dict, list or tuple stays here, as a handle the judge indexes; anything else is encoded."""
+        if type(value) in (dict, list, tuple) and _size(value, LAZY) > LAZY:
+            return self._handle(value)
+        return self.encode(value)
+
     def state(self, obj: Any) -> dict:
         plain = Encoder()
         state = {}
@@ -305,7 +336,10 @@ class Server:
             value = self.namespace[name]
             if type(value).__name__ == "module":
                 return {"module": value.__name__}
-            return {"value": self.encode(value)}
+            return {"value": self._lazy(value)}
+        if op == "item":
+            obj = self.objects[int(req["id"])]
+            return {"value": self._lazy(obj[self.decode(req["key"])])}
         if op == "call":
             target = self.objects[int(req["id"])]
             if req.get("method") is not None:

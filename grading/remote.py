@@ -45,6 +45,10 @@ class KernelLost(BaseException):
     """The kernel died, exited, or did not answer in time: nothing it did after that counts."""
 
 
+class Interrupted(BaseException):
+    """The student's code ran out of time and was interrupted: the test cell that called it scores 0."""
+
+
 class RemoteError(Exception):
     """An error raised by the student's code in the kernel, of a type the judge does not re-create."""
 
@@ -86,6 +90,9 @@ class Remote:
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._r["state"][name] = value
+
+    def __getitem__(self, key: Any) -> Any:  # a large dict or list of the notebook, read item by item
+        return self._r["kernel"].item(self, key)
 
     def __repr__(self) -> str:
         return f"<{self._r['kind']} {self._r['name']} of the submission>"
@@ -184,7 +191,8 @@ class Kernel:
 
     def execute(self, code: str, *, silent: bool = False, expressions: dict | None = None,
                 timeout: float | None = None) -> tuple[str, dict]:
-        """Run ``code`` (a cell) in the kernel: its status (``"ok"``, ``"error"``) and its user expressions."""
+        """Run ``code`` (a cell) in the kernel: its status (``"ok"``, ``"error"``, or ``"timeout"`` when it was
+        interrupted after ``timeout`` seconds) and its user expressions."""
         if not self.alive():
             raise KernelLost("the kernel is no longer running")
         msg_id = self.kc.execute(code, silent=silent, store_history=not silent, allow_stdin=False,
@@ -209,7 +217,7 @@ class Kernel:
             self._drain()
             content = reply.get("content", {})
             if interrupted:
-                raise KernelLost(f"a cell ran longer than {timeout or self.timeout:g} s and was interrupted")
+                return "timeout", {}
             return str(content.get("status")), content.get("user_expressions") or {}
 
     def _drain(self) -> None:
@@ -224,6 +232,8 @@ class Kernel:
         status, exprs = self.execute(f"_nnbook_judge_reply = _nnbook_judge.serve({wire.dumps(req)!r})",
                                      silent=True, expressions={"r": "_nnbook_judge_reply"})
         out = exprs.get("r", {})
+        if status == "timeout":
+            raise Interrupted(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
         if status != "ok" or out.get("status") != "ok":
             raise KernelLost("the kernel did not answer the judge")
         try:
@@ -282,6 +292,9 @@ class Kernel:
 
             return importlib.import_module(module)
         return self.decode(reply["value"])
+
+    def item(self, target: Remote, key: Any) -> Any:
+        return self.decode(self.request({"op": "item", "id": target._r["id"], "key": wire.Encoder()(key)})["value"])
 
     def call(self, target: Remote, method: str | None, args: tuple, kwargs: dict) -> Any:
         req = {"op": "call", "id": target._r["id"], "method": method,
