@@ -101,17 +101,22 @@ def free_names(tree: ast.Module) -> list[str]:
     return out
 
 
-def run_test(kernel: Kernel, test: TestCell) -> tuple[bool, str]:
-    """Run the test cell's text here, its free names taken from the kernel: (ran through, its report)."""
+def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[bool, str]:
+    """Run the test cell's text here: (ran through, its report). Its free names are those earlier test
+    cells bound (``tests_ns``, e.g. ``checks``), else the kernel's; what it binds joins ``tests_ns``."""
     out = io.StringIO()
     ok = False
     with contextlib.redirect_stdout(out):
         try:
             tree = ast.parse(test.source)
             namespace: dict = {"__name__": "__nnbook_judge__", "__builtins__": builtins}
+            fetched = [name for name in free_names(tree) if name not in tests_ns]
             for name in free_names(tree):
-                namespace[name] = kernel.get(name)
-            exec(compile(tree, f"<test cell {test.grade_id}>", "exec"), namespace)  # noqa: S102 - the book's own text
+                namespace[name] = tests_ns[name] if name in tests_ns else kernel.get(name)
+            try:
+                exec(compile(tree, f"<test cell {test.grade_id}>", "exec"), namespace)  # noqa: S102 - the book's text
+            finally:
+                tests_ns.update({k: v for k, v in namespace.items() if not k.startswith("__") and k not in fetched})
             ok = True
         except KernelLost as exc:
             print(f"NOT GRADED  the notebook's kernel stopped: {exc}")
@@ -129,6 +134,7 @@ class _Walk:
 
     table: dict
     every: list[str]
+    tests_ns: dict = field(default_factory=dict)  # the names the test cells bound (they share them, as in a kernel)
     earlier: list[str] = field(default_factory=list)
     window: list[str] = field(default_factory=list)
     before: dict[str, list[str]] = field(default_factory=dict)
@@ -187,6 +193,9 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
                     _judge_test(kernel, tests[gid], walk, result)
         except KernelLost as exc:
             result.lost = str(exc)
+            for verdict in result.verdicts.values():
+                if not verdict.report:
+                    verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
         finally:
             kernel.shutdown()
     return result
@@ -196,7 +205,7 @@ def _judge_test(kernel: Kernel, test: TestCell, walk: _Walk, result: Judgement) 
     verdict = result.verdicts[test.grade_id]
     problem = walk.rule_problem(test)
     try:
-        ok, report = run_test(kernel, test)
+        ok, report = run_test(kernel, test, walk.tests_ns)
     except KernelLost as exc:
         verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
         raise
