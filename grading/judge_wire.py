@@ -54,8 +54,8 @@ class WireError(ValueError):
 def _array(a: np.ndarray) -> dict:
     if a.dtype.kind not in KINDS:
         raise WireError(f"an array of dtype {a.dtype} is not numbers")
-    a = np.ascontiguousarray(a)
-    return {"t": "nd", "dtype": a.dtype.str, "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
+    data = a.tobytes(order="C")  # a 0-d array keeps its shape ()
+    return {"t": "nd", "dtype": a.dtype.str, "shape": list(a.shape), "b64": base64.b64encode(data).decode()}
 
 
 def _read_array(x: dict) -> np.ndarray:
