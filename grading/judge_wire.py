@@ -215,15 +215,23 @@ class Decoder:
         return p
 
     def nnbook_object(self, x: dict, depth: int) -> Any:
+        """An object of the package, rebuilt from data only: no handle inside it, and no attribute that
+        would hide a method or property of its class (its ``forward`` stays the package's)."""
         cls = nnbook_class(x["cls"])
+        plain = Decoder()
         if "fields" in x:
             if not dataclasses.is_dataclass(cls):
                 raise WireError(f"{x['cls']} is not a dataclass")
-            fields = {str(k): self(v, depth + 1) for k, v in dict(x["fields"]).items()}
+            fields = {str(k): plain(v, depth + 1) for k, v in dict(x["fields"]).items()}
             return cls(**fields)
         obj = cls.__new__(cls)
+        slots = {s for klass in cls.__mro__ for s in getattr(klass, "__slots__", ())}
         for name, value in dict(x["state"]).items():
-            object.__setattr__(obj, str(name), self(value, depth + 1))
+            name = str(name)
+            own = getattr(cls, name, None)
+            if name.startswith("__") or (name not in slots and (callable(own) or hasattr(own, "__get__"))):
+                raise WireError(f"{x['cls']}: the attribute {name!r} would hide its class's own")
+            object.__setattr__(obj, name, plain(value, depth + 1))
         return obj
 
 

@@ -112,3 +112,15 @@ def test_an_error_in_the_students_code_comes_back_as_data():
     h = server.request({"op": "get", "name": "broken"})["value"]
     reply = wire.loads(server.serve(wire.dumps({"op": "call", "id": h["id"], "args": [1], "kwargs": {}})))
     assert reply["error"][:2] == ["ValueError", "shapes (2,) and (3,) not aligned"]
+
+
+def test_a_layer_from_the_kernel_cannot_bring_its_own_methods():
+    """A model whose layer's ``forward`` is the student's handle would make the key compute the student's answer."""
+    layer = encode(nb.ReLU())
+    layer["state"]["forward"] = {"t": "handle", "id": 1, "kind": "function", "name": "mine"}
+    with pytest.raises(wire.WireError):
+        wire.Decoder(lambda x: print)(layer)
+    inside = encode(nb.Sequential(nb.ReLU()))
+    inside["state"]["layers"]["v"][0] = {"t": "handle", "id": 1, "kind": "object", "name": "MyReLU"}
+    with pytest.raises(wire.WireError):
+        wire.Decoder(lambda x: print)(inside)
