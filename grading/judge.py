@@ -242,31 +242,59 @@ def judge_course(root: Path, *, timeout: float = 60.0, student: str = "*", assig
             nb, lost = nbformat.v4.new_notebook(), f"the notebook cannot be read: {exc}"
         else:
             lost = None
-        judgement = judge_notebook(nb, source, table, timeout=timeout, launcher=launcher)
+        held = _hold(root, who, name)  # nbgrader's scores, 0 in the gradebook until the judge has spoken
+        try:
+            judgement = judge_notebook(nb, source, table, timeout=timeout, launcher=launcher)
+        except Exception as exc:  # noqa: BLE001 - a submission the judge cannot run scores 0, and says why
+            chapter = parse_chapter(Path(f"{name}.ipynb"), source)
+            judgement = Judgement({t.grade_id: Verdict(t.grade_id, t.points, report=f"NOT GRADED  {exc!r}")
+                                   for ex in chapter.exercises for t in ex.tests}, lost=f"the judge failed: {exc!r}")
         judgement.lost = judgement.lost or lost
         out[(who, name)] = judgement
-        _record(root, who, name, judgement)
+        _record(root, who, name, judgement, held)
     return out
 
 
-def _record(root: Path, student: str, name: str, judgement: Judgement) -> None:
-    """The judge's scores into the gradebook (the lower of nbgrader's and the judge's), its report on disk."""
-    from nbgrader.api import Gradebook, MissingEntry
+def _gradebook(root: Path):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{root / 'gradebook.db'}", "nnbook")
+
+
+def _hold(root: Path, student: str, name: str) -> dict[str, float]:
+    """nbgrader's automatic scores of a submission, set to 0 meanwhile (a judge that stops halfway leaves 0)."""
+    held: dict[str, float] = {}
+    with _gradebook(root) as gb:
+        try:
+            nbsub = gb.find_submission_notebook(name, name, student)
+        except Exception:  # noqa: BLE001 - nbgrader did not record it: nothing to hold
+            return held
+        for grade in nbsub.grades:
+            if grade.manual_score is None and grade.auto_score is not None:
+                held[grade.name] = float(grade.auto_score)
+                grade.auto_score = 0.0
+        gb.db.commit()
+    return held
+
+
+def _record(root: Path, student: str, name: str, judgement: Judgement, held: dict[str, float]) -> None:
+    """The judge's scores into the gradebook (the lower of nbgrader's, ``held``, and the judge's), its report
+    on disk and in the graded notebook."""
+    from nbgrader.api import MissingEntry
 
     graded = root / "autograded" / student / name
     graded.mkdir(parents=True, exist_ok=True)
     (graded / "judge.json").write_text(json.dumps(
         {"lost": judgement.lost, "tests": {g: {"score": v.score, "points": v.points, "report": v.report}
                                            for g, v in judgement.verdicts.items()}}, indent=1))
-    config_id = "nnbook"
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", config_id) as gb:
+    with _gradebook(root) as gb:
         for gid, verdict in judgement.verdicts.items():
             try:
                 grade = gb.find_grade(gid, name, name, student)
             except MissingEntry:
                 continue
-            if grade.manual_score is None:
-                grade.auto_score = min(float(grade.auto_score or 0.0), verdict.score)
+            if grade.manual_score is None and gid in held:
+                grade.auto_score = min(held[gid], verdict.score)
         gb.db.commit()
     notebook = graded / f"{name}.ipynb"
     if notebook.is_file():
