@@ -22,7 +22,6 @@ in time raises :class:`KernelLost`, which ends the test cell being judged.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 import queue
@@ -164,6 +163,7 @@ class Kernel:
         from jupyter_client import KernelManager
 
         self.timeout = timeout
+        self.cwd = Path(cwd)
         self.remotes: dict[int, Remote] = {}
         env = {k: v for k, v in os.environ.items() if k not in HIDDEN_ENV}
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -228,18 +228,21 @@ class Kernel:
                 return
 
     def request(self, req: dict) -> dict:
-        """One request to the kernel's :class:`grading.judge_wire.Server`; its reply, checked to be data."""
-        status, exprs = self.execute(f"_nnbook_judge_reply = _nnbook_judge.serve({wire.dumps(req)!r})",
-                                     silent=True, expressions={"r": "_nnbook_judge_reply"})
-        out = exprs.get("r", {})
+        """One request to the kernel's :class:`grading.judge_wire.Server`; its reply, checked to be data.
+
+        The request and the reply go through two files of the kernel's scratch folder (a model's
+        weights are megabytes: as the text of a cell they would be parsed as code)."""
+        ask, answer = self.cwd / ".nnbook-judge-request", self.cwd / ".nnbook-judge-reply"
+        answer.unlink(missing_ok=True)
+        ask.write_text(wire.dumps(req))
+        status, _ = self.execute(f"_nnbook_judge.serve_file({str(ask)!r}, {str(answer)!r})", silent=True)
         if status == "timeout":
             raise Interrupted(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
-        if status != "ok" or out.get("status") != "ok":
+        if status != "ok" or not answer.is_file():
             raise KernelLost("the kernel did not answer the judge")
         try:
-            text = ast.literal_eval(out["data"]["text/plain"])
-            reply = wire.loads(text) if isinstance(text, str) else None
-        except (ValueError, SyntaxError, KeyError, TypeError) as exc:
+            reply = wire.loads(answer.read_text())
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
             raise KernelLost(f"the kernel's answer is not data: {exc}") from None
         if type(reply) is not dict:
             raise KernelLost("the kernel's answer is not data")
@@ -306,8 +309,9 @@ class Kernel:
             _update_mirror(target, reply["state"], self.decode)
         value = self.decode(reply.get("value"))
         for local, new in zip(args, reply.get("args") or []):
-            write_back(local, self.decode(new))
+            if new is not None:  # None: the call left it as it was
+                write_back(local, self.decode(new))
         for k, new in dict(reply.get("kwargs") or {}).items():
-            if k in kwargs:
+            if k in kwargs and new is not None:
                 write_back(kwargs[k], self.decode(new))
         return value
