@@ -36,6 +36,8 @@ from grading import judge_wire as wire
 WIRE = Path(wire.__file__).resolve()
 #: variables the grading kernel does not get: the key and the grading switches are the judge's
 HIDDEN_ENV = ("NNBOOK_KEY", "NNBOOK_GRADING", "NNBOOK_KEY_RECORD")
+#: bytes of one answer of the kernel that the judge reads at most
+MAX_REPLY = 512 << 20
 #: the modules a name of the kernel may stand for; the judge imports its own copy
 MODULES = ("numpy", "nnbook", "math")
 
@@ -240,6 +242,8 @@ class Kernel:
             raise Interrupted(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
         if status != "ok" or not answer.is_file():
             raise KernelLost("the kernel did not answer the judge")
+        if answer.stat().st_size > MAX_REPLY:
+            raise KernelLost(f"the kernel's answer is over {MAX_REPLY >> 20} MB")
         try:
             reply = wire.loads(answer.read_text())
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
