@@ -17,7 +17,9 @@ is accepted too.) Notebooks with other names are reported and skipped.
 This builds a fresh nbgrader course in ``--course`` from ``book/`` (one
 assignment a chapter), copies the submissions into ``submitted/``, runs
 ``nbgrader autograde`` (test cells restored from the book, every cell limited
-to ``--timeout`` seconds) and writes, in ``--out``:
+to ``--timeout`` seconds), then the judge (``grading/judge.py``: the tests run
+again outside the student's kernel, and each test cell keeps the lower of the
+two scores), and writes, in ``--out``:
 
 ``grades.csv``
     ``nbgrader export``: one row per student and chapter (every chapter with

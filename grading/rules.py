@@ -54,6 +54,7 @@ RULES: dict[str, Rule] = {
     "ch07-ex1": Rule(("nnbook.init",), "do not use `nb.init`"),
     "ch07-ex2": Rule(("nnbook.diagnostics",), "Write the loop yourself, without `nb.diagnostics`."),
     "ch08-ex1": Rule(("nnbook.regularization.ridge",), "do not call `nb.regularization.ridge`"),
+    "ch08-ex2": Rule(("nnbook.SGD",), "Do not use `nb.SGD`: write the update yourself."),
     "ch08-ex3": Rule(("nnbook.regularization",), "Do not call the functions of `nb.regularization`."),
     "ch10-ex1": Rule(("nnbook.Dropout",), "Do not use `nb.Dropout`."),
 }

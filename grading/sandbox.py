@@ -409,7 +409,7 @@ def launcher(allow: list[str | os.PathLike] = (), limits: dict | None = None):
         if not isinstance(km, sandboxed):
             km.__class__ = _sandboxed_class(sandboxed, type(km))
         km.allow, km.limits, km.share = [str(p) for p in allow], dict(limits or {}), True
-        return km.start_kernel(cwd=cwd, env=env, **kw)
+        return km.start_kernel(cwd=cwd, **({} if env is None else {"env": env}), **kw)
 
     return launch
 

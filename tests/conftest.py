@@ -65,6 +65,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (tests/page_helpers.py), one for the whole run; a skip without it."""
+    from page_helpers import launch_chromium
+
+    with launch_chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A fresh seeded generator for each test."""

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-from nnbook_a11y import list_items, name_summaries  # noqa: E402
+from nnbook_a11y import list_items, name_index_togglers, name_summaries  # noqa: E402
 
 # the theme's sidebar markup for a page with sub-pages (pydata-sphinx-theme's toctree)
 SIDEBAR = (
@@ -46,3 +46,14 @@ def test_the_theme_s_soup_is_named_in_place() -> None:
 def test_bibliography_entries_are_list_items() -> None:
     body = '<div role="list" class="citation-list"><div class="citation" id="id2" role="doc-biblioentry">x</div></div>'
     assert list_items(body) == '<div role="list" class="citation-list"><div class="citation" id="id2" role="listitem">x</div></div>'
+
+
+def test_the_module_index_toggle_says_what_it_does() -> None:
+    row = ('<td><img src="_static/minus.png" class="toggler"\n       id="toggle-1" style="display: none" alt="-" /></td>\n'
+           '<td>\n<code class="xref">nnbook</code></td>')
+    named = name_index_togglers(row + "</body>")
+    assert 'tabindex="0" role="button" alt="show or hide the modules of nnbook"' in named
+    assert named.count('el.click()') == 1 and named.index("el.click()") < named.index("</body>"), \
+        "Enter and Space click the toggle: one script, in the body"
+    assert name_index_togglers(named) == named, "applied twice, nothing changes"
+    assert name_index_togglers("<p>no index</p>") == "<p>no index</p>"

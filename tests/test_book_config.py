@@ -237,3 +237,24 @@ def test_make_pins_the_kernels_blas_threads_and_matplotlib_config_so_outputs_mat
     import matplotlib
 
     assert Path(matplotlib.get_configdir()).resolve() == (ROOT / ".venv" / "matplotlib").resolve()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_picture_of_a_chapter_has_its_own_alt_text(path: Path) -> None:
+    """CONTRIBUTING.md: a cell's matplotlib output takes its alt from ``mystnb.image.alt``, an interactive figure
+    from ``alt=`` (the built pages are held to it in tests/test_html_a11y.py)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    missing, alts = [], []
+    for k, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            if len(alt.split()) < 6:
+                missing.append(f"cell {k}: a figure without alt text (mystnb.image.alt)")
+            alts.append(alt)
+        if "nb.widgets.interactive(" in source and "alt=" not in source:
+            missing.append(f"cell {k}: nb.widgets.interactive without alt=")
+    assert missing == [], f"{path.name}:\n" + "\n".join(missing)
+    assert len(set(alts)) == len(alts), f"{path.name}: two figures share one alt text"

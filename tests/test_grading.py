@@ -38,6 +38,12 @@ student edition), then ``nbgrader autograde`` of two students:
                student edition's cells before the exercises are the chapter's
                own (a test checks this), so they are not run a second time.
 
+``Course.autograde`` runs the judge (grading/judge.py) after nbgrader, so
+every score checked here is the lower of nbgrader's and the judge's: the
+reference solutions score full marks, and every wrong submission 0, through
+both; tests/test_grading_judge.py grades the submissions that attack the
+checks from inside the kernel.
+
 On the fixture chapter, with a 5 s cell timeout, ``loop`` (an endless loop),
 ``raises`` (a solution cell that raises), ``tamper`` (a test cell replaced
 by ``pass``, another deleted) and ``rule-<workaround>`` (ways around the rule

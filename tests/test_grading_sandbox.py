@@ -308,13 +308,20 @@ def ex1_scores(graded: dict) -> dict[str, float]:
     return {r["student_id"]: float(r["score"] or 0) for r in graded["rows"] if r["exercise"] == "fixture-ex1"}
 
 
+def attack_errors(graded: dict, attack: str) -> list[str]:
+    """The errors of the attacked solution cell in nbgrader's run (none: the attack worked there)."""
+    nb = nbformat.read(graded["tmp"] / "course" / "autograded" / attack / "00_fixture" / "00_fixture.ipynb", as_version=4)
+    cell = nb.cells[gc.find_cell(nb, "fixture-ex1")]
+    return [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
 @pytest.mark.slow
-def test_the_harmless_attacks_score_without_the_sandbox(tmp_path):
-    """The attacks are real: graded as plain nbgrader does, each gets its exercise's points."""
+def test_the_harmless_attacks_work_without_the_sandbox(tmp_path):
+    """The attacks are real: in a kernel as plain nbgrader starts it, each runs through (the
+    judge, whose kernel works in a folder of its own, still gives 0)."""
     graded = grade_class(tmp_path, HARMLESS, "--no-sandbox")
     assert graded["proc"].returncode == 0, graded["proc"].stderr[-3000:]
-    scores = ex1_scores(graded)
-    assert {a: scores[a] for a in HARMLESS} == {a: 2.0 for a in HARMLESS}, scores
+    assert {a: attack_errors(graded, a) for a in HARMLESS} == {a: [] for a in HARMLESS}
     assert graded["reached"] and set(graded["reached"]) == {b"hostile"}, graded["reached"]
 
 
@@ -334,6 +341,7 @@ def test_an_attack_scores_zero_on_its_exercise(hostile, attack):
     scores = ex1_scores(hostile)
     assert attack in scores, f"{attack} was not graded:\n{hostile['proc'].stderr[-3000:]}"
     assert scores[attack] == 0, f"{attack} scored {scores[attack]} on the exercise it attacked"
+    assert attack_errors(hostile, attack), f"{attack} ran through in nbgrader's sandboxed kernel"
 
 
 @pytest.mark.slow
@@ -341,9 +349,11 @@ def test_an_attack_scores_zero_on_its_exercise(hostile, attack):
 def test_the_other_students_grades_are_unchanged(hostile):
     got = {(r["student_id"], r["assignment"]): float(r["score"]) for r in hostile["grades"]}
     assert got[("alice", "00_fixture")] == 5.0 and got[("bob", "00_fixture")] == 3.0, got
-    # the attacks touched only their own exercise: the two they solved still score
+    # the attacks touched only their own exercise: the two they solved still score (the fork bomb's
+    # processes hold the kernel's process budget while its notebook runs on: it may lose them too)
     for attack in ATTACKS:
-        assert got[(attack, "00_fixture")] == 3.0, (attack, got[(attack, "00_fixture")])
+        expected = (0.0, 1.0, 2.0, 3.0) if attack == "fork-bomb" else (3.0,)
+        assert got[(attack, "00_fixture")] in expected, (attack, got[(attack, "00_fixture")])
 
 
 @pytest.mark.slow

@@ -24,49 +24,23 @@ The checks need the built book (``make book``) and Chromium
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
-import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from page_helpers import HTML, ROOT, built_book, serve, unavailable, url_of
 
 pytestmark = pytest.mark.slow  # a book build or a browser: make test, not make check
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
-CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
-REQUIRED = os.environ.get("NNBOOK_REQUIRE_HTML_CHECKS") == "1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # no host name resolves but the local server's address: nothing can leave the machine. (Not
-    # Playwright's request routing: with routing on, Chromium never asks for the favicon, so a
-    # missing one would go unseen.) Every request is still recorded and checked below.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 # generous: the machine may be busy; a page that needs this long is broken anyway
 TIMEOUT_MS = 120_000
 # page-generated URLs that are not requests to any host
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"{reason} (NNBOOK_REQUIRE_HTML_CHECKS=1: the HTML checks must run)")
-    pytest.skip(reason)
 
 
 def _pages() -> list[str]:
@@ -114,35 +88,14 @@ class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Any:
-    if not (HTML / "index.html").is_file():
-        _unavailable(f"the HTML book is not built ({HTML / 'index.html'} is missing; run `make book`)")
-    handler = functools.partial(_RecordingHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.answers = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serve(built_book(), _RecordingHandler) as server:
+        server.answers = []
+        yield server
 
 
 @pytest.fixture(scope="module")
 def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not CHROMIUM.is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return url_of(server)
 
 
 class Visit:
@@ -271,7 +224,7 @@ def visits(browser: Any, base_url: str, server: Any) -> dict[str, Visit]:
 
 def _visit(visits: dict[str, Visit], page_path: str) -> Visit:
     if page_path.startswith("<"):
-        _unavailable(f"the HTML book is not built ({HTML / 'index.html'} is missing; run `make book`)")
+        unavailable(f"the HTML book is not built ({HTML / 'index.html'} is missing; run `make book`)")
     return visits[page_path]
 
 
@@ -344,7 +297,7 @@ def _repository() -> tuple[str, str, str]:
 @pytest.mark.parametrize("page_path", NOTEBOOK_PAGES)
 def test_notebook_page_has_launch_buttons(visits: dict[str, Visit], page_path: str) -> None:
     if page_path.startswith("<"):
-        _unavailable("the built book has no notebook pages (run `make book`)")
+        unavailable("the built book has no notebook pages (run `make book`)")
     links = _visit(visits, page_path).facts["links"]
     org, repo, branch = _repository()
     notebook = Path(page_path).with_suffix(".ipynb").as_posix()
@@ -360,7 +313,7 @@ def test_notebook_page_has_launch_buttons(visits: dict[str, Visit], page_path: s
 def test_every_player_output_is_rendered_as_html(page_path: str) -> None:
     """Each executed output holding a player shows the player, not the widget view."""
     if page_path.startswith("<"):
-        _unavailable("the built book has no notebook pages (run `make book`)")
+        unavailable("the built book has no notebook pages (run `make book`)")
     executed = (EXECUTED / page_path).with_suffix(".ipynb")
     assert executed.is_file(), f"{executed} is missing: was the book built with execute_notebooks: force?"
     nb = json.loads(executed.read_text(encoding="utf-8"))
@@ -382,7 +335,7 @@ def test_each_cell_prints_into_one_output_block(page_path: str) -> None:
     """A cell that prints while it trains reaches the notebook as several stdout outputs (one per
     flush); the page shows them as one block (nb_merge_streams), not a stack of boxes."""
     if page_path.startswith("<"):
-        _unavailable("the built book has no notebook pages (run `make book`)")
+        unavailable("the built book has no notebook pages (run `make book`)")
     executed = (EXECUTED / page_path).with_suffix(".ipynb")
     assert executed.is_file(), f"{executed} is missing: was the book built with execute_notebooks: force?"
     nb = json.loads(executed.read_text(encoding="utf-8"))
@@ -400,7 +353,7 @@ def test_each_cell_prints_into_one_output_block(page_path: str) -> None:
 def test_every_figure_is_shown_as_a_picture(page_path: str) -> None:
     """A figure the kernel could not render as PNG reaches the page as its text repr."""
     if page_path.startswith("<"):
-        _unavailable("the built book has no notebook pages (run `make book`)")
+        unavailable("the built book has no notebook pages (run `make book`)")
     text = (HTML / page_path).read_text(encoding="utf-8")
     shown = re.findall(r"&lt;Figure size [^&]*&gt;", text)
     assert not shown, f"{page_path}: figures shown as text instead of a picture: {shown}"
@@ -478,5 +431,5 @@ def test_page_has_no_serious_accessibility_violation(visits: dict[str, Visit], p
     """axe-core (WCAG rules) finds nothing serious or critical: every control and landmark is named."""
     found = _visit(visits, page_path).facts["axe"]
     if found is None:
-        _unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
+        unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
     assert found == [], f"{page_path}:\n" + "\n".join(found)

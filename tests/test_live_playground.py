@@ -17,13 +17,8 @@ Chromium and Playwright and skip without them (fail with
 from __future__ import annotations
 
 import ast
-import functools
-import http.server
 import json
-import os
 import shutil
-import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +26,9 @@ import numpy as np
 import pytest
 
 import nnbook as nb
+from page_helpers import HTML, STATIC, node, offline_context, serve, unavailable, url_of
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "book" / "_static" / "playground"
 ENGINE = STATIC / "engine.js"
-NODE = shutil.which("node")
-REQUIRED = os.environ.get("NNBOOK_REQUIRE_HTML_CHECKS") == "1"
 EPOCHS = 50
 RTOL = 1e-9
 
@@ -65,17 +57,6 @@ process.stdin.on("end", () => {
   process.stdout.write(JSON.stringify(out));
 });
 """
-
-
-def _node(program: str, payload: Any, *args: str) -> Any:
-    if NODE is None:
-        if REQUIRED:
-            pytest.fail("node is not installed (NNBOOK_REQUIRE_HTML_CHECKS=1)")
-        pytest.skip("node is not installed: the page's engine cannot run outside a browser")
-    done = subprocess.run([NODE, "-e", program, *args], input=json.dumps(payload), capture_output=True, text=True,
-                          timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def _replay_draws(pg: nb.playground.Playground, epochs: int) -> tuple[list[list[int]], list[float]]:
@@ -142,7 +123,7 @@ def _compare(js: dict[str, Any], pg: nb.playground.Playground, what: str) -> Non
 
 def _check_all(configs: list[dict[str, Any]]) -> None:
     cases = [_case(c) for c in configs]
-    results = _node(HARNESS, [p for p, _ in cases], str(ENGINE))
+    results = node(HARNESS, [p for p, _ in cases], str(ENGINE))
     assert len(results) == len(cases)
     for cfg, (payload, pg), js in zip(configs, cases, results):
         pg.step_epoch(EPOCHS)
@@ -198,7 +179,7 @@ def test_agreement_notices_a_wrong_engine(tmp_path: Path) -> None:
     assert wrong != src
     (tmp_path / "engine.js").write_text(wrong)
     payload, pg = _case({"dataset": "circles", "n_points": 60, "l2": 0.01, "bias_init": 0.5})
-    js = _node(HARNESS, [payload], str(tmp_path / "engine.js"))[0]
+    js = node(HARNESS, [payload], str(tmp_path / "engine.js"))[0]
     pg.step_epoch(EPOCHS)
     with pytest.raises(AssertionError):
         _compare(js, pg, "weight decay on biases")
@@ -267,7 +248,7 @@ BAD_CONFIGS = [
 
 @pytest.fixture(scope="module")
 def page_run() -> Any:
-    return _node(PAGE, {"seed": 5, "n": 40, "configs": PAGE_CONFIGS, "bad": BAD_CONFIGS}, str(ENGINE))
+    return node(PAGE, {"seed": 5, "n": 40, "configs": PAGE_CONFIGS, "bad": BAD_CONFIGS}, str(ENGINE))
 
 
 def test_page_shuffles_are_permutations_that_change(page_run: Any) -> None:
@@ -330,22 +311,8 @@ def test_page_refuses_what_nnbook_refuses(page_run: Any) -> None:
 # The page in headless Chromium, offline
 # -----------------------------------------------------------------------------
 
-CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BUILT_PAGE = ROOT / "_build" / "html" / "book" / "playground_live.html"
+BUILT_PAGE = HTML / "book" / "playground_live.html"
 PAGE_PATH = "book/playground_live.html"
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"{reason} (NNBOOK_REQUIRE_HTML_CHECKS=1: the HTML checks must run)")
-    pytest.skip(reason)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def _standalone(folder: Path) -> Path:
@@ -364,29 +331,12 @@ def site(request: Any, tmp_path_factory: Any) -> Any:
     """A local HTTP server with the page: alone (always) and in the built book (when built)."""
     if request.param == "book":
         if not BUILT_PAGE.is_file():
-            _unavailable(f"the HTML book is not built with the live page ({BUILT_PAGE} is missing; run `make book`)")
-        folder = ROOT / "_build" / "html"
+            unavailable(f"the HTML book is not built with the live page ({BUILT_PAGE} is missing; run `make book`)")
+        folder = HTML
     else:
         folder = _standalone(tmp_path_factory.mktemp("live"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not CHROMIUM.is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(folder) as server:
+        yield url_of(server)
 
 
 class Page:
@@ -394,18 +344,7 @@ class Page:
 
     def __init__(self, browser: Any, base: str, hash_: str = "") -> None:
         self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000}, service_workers="block")
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(base) or r.request.url.startswith("data:"):
-                r.continue_()
-            else:
-                self.outside.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.context.set_default_timeout(60_000)
+        self.context, self.outside = offline_context(browser, base, viewport={"width": 1280, "height": 1000})
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
@@ -541,7 +480,7 @@ def test_page_has_no_serious_accessibility_violation(browser: Any, site: str) ->
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
-        _unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
+        unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
     p = Page(browser, site)
     axe = Axe()
     found = []

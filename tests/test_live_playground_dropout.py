@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from test_live_playground import ENGINE, EPOCHS, HARNESS, LOSSES, STATIC, _case, _check_all, _compare, _node
+from page_helpers import STATIC, node
+from test_live_playground import ENGINE, EPOCHS, HARNESS, LOSSES, _case, _check_all, _compare
 
 # dropout: every loss; activations whose derivative reads the output (tanh, sigmoid), the input (relu, elu),
 # a learned slope (prelu) and random slopes drawn between the masks (rrelu); with L2, L1 and momentum
@@ -67,7 +68,7 @@ def test_agreement_notices_a_wrong_dropout(tmp_path: Path, old: str, new: str) -
     engine = _broken_engine(tmp_path, old, new)
     cfg = _dropout_case(DROPOUT_CASES["bce_tanh_l2"])
     payload, pg = _case(cfg)
-    js = _node(HARNESS, [payload], str(engine))[0]
+    js = node(HARNESS, [payload], str(engine))[0]
     pg.step_epoch(EPOCHS)
     with pytest.raises(AssertionError):
         _compare(js, pg, f"dropout with {new!r}")

@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pytest
 
 from nnbook import images
 from nnbook.player_html import PLAYER_JS, Control, describe, player_html
@@ -40,3 +41,14 @@ def test_describe_is_one_line():
     assert describe([EPOCH], None, 3, "player") == "<player: epoch (0, 10, 20); 3 frames>"
     long = Control("w", tuple(range(5)), tuple(map(str, range(5))), "range")
     assert describe([long], "t", 5, "player") == "<player 't': w (5 values, 0 to 4); 5 frames>"
+
+
+def test_links_follow_the_frames_and_alt_says_what_the_figure_shows():
+    page = player_html(FRAMES, [EPOCH], "training", alt="A loss curve", links=["a#1", "a#1", "b#2"], link_note="(live)")
+    assert 'alt="A loss curve; epoch = 0"' in page and 'data-nnbook-alt="A loss curve; "' in page
+    assert '<a class="nnbook-live-link" href="a#1" data-nnbook-links="[&quot;a#1&quot;, &quot;a#1&quot;, &quot;b#2&quot;]">' in page
+    assert "nnbookLinks" in PLAYER_JS  # the link is swapped with the frame
+    same = player_html(FRAMES, [EPOCH], None, links=["a#1"] * 3)
+    assert 'href="a#1">' in same and "data-nnbook-links" not in same  # one run: nothing to swap
+    with pytest.raises(ValueError, match="3 frames but 2 links"):
+        player_html(FRAMES, [EPOCH], None, links=["a", "b"])

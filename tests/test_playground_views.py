@@ -3,6 +3,8 @@ that a data set or an activation is one entry (configurations and runs: tests/te
 
 from __future__ import annotations
 
+import html
+
 import io
 import json
 
@@ -16,7 +18,8 @@ from nnbook.playground import (
     plot_boundary, plot_gradients, plot_loss, plot_snapshot, plot_units, plot_weights,
 )
 
-from playground_helpers import BINARY, CONFIGS, NO_HIDDEN, PUOR, THREE_CLASS, display_bundle, params_of
+from nnbook.playground.scrubber import describe_views
+from playground_helpers import BINARY, CONFIGS, NO_HIDDEN, PUOR, REGRESSION_1D, THREE_CLASS, display_bundle, params_of
 
 
 # -- views ----------------------------------------------------------------------------------------
@@ -233,6 +236,25 @@ def test_scrubber_is_an_interactive_figure_over_the_frames():
     assert fig.precomputed.snapshot(epoch=4).epoch == 4
 
 
+def test_scrubber_links_each_run_to_the_live_page_and_says_what_it_shows():
+    fig = pgm.scrubber(NO_HIDDEN, epochs=[0, 2], views=["boundary", "loss"], seed=[7, 8])
+    runs = [NO_HIDDEN.replace(seed=s) for s in (7, 7, 8, 8)]  # seed, then epoch: the frames' order
+    assert fig.links == [c.live_url() for c in runs]
+    assert fig.links[0] != fig.links[2] and "seed=8" in fig.links[2]
+    assert f'href="{html.escape(fig.links[0])}"' in fig.html and ">Open this run live</a>" in fig.html
+    assert fig.alt == ("Training a 3-1 network without hidden layers on the xor data: its decision regions over the "
+                       "input plane, with the training and test points coloured by class; the training and test loss "
+                       "against the epoch")
+    assert f'alt="{fig.alt}; seed = 7, epoch = 0"' in fig.html
+
+
+def test_scrubber_describes_a_regression_and_several_networks():
+    text = describe_views([REGRESSION_1D, REGRESSION_1D.replace(hidden=(2, 2))], ["boundary", "units"])
+    assert text.startswith("Training networks (3-2-2-1 elu network; 3-8-1 elu network) on the regression 1d data: "
+                           "its prediction over the input line")
+    assert "hidden unit over the input line" in text
+
+
 # -- the live app ----------------------------------------------------------------------------------
 
 
@@ -348,7 +370,9 @@ def test_app_display_bundle_has_the_widget_and_a_static_fallback(app):
     bundle = display_bundle(app)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     html = bundle["text/html"]
-    assert '<img alt="The playground at epoch 0" src="data:image/png;base64,' in html
+    assert '<img alt="Training a 2-6-4-1 tanh network on the circles data: its decision regions' in html
+    assert 'epoch 0" src="data:image/png;base64,' in html
+    assert f'href="{BINARY.live_url().replace("&", "&amp;")}">Open this run live</a>' in html
     assert "running Python kernel" in html
     assert bundle["text/plain"] == "App(playground: circles, 2-6-4-1 tanh, epoch 0)"
     again = display_bundle(App(BINARY))

@@ -340,7 +340,7 @@ def test_player_swaps_frames_in_a_browser(fig):
             assert first.locator("output").inner_text() == "0.5"
             first.locator("select").select_option("tanh")
             assert shown(first) == fig.frame(w=0.5, activation="tanh")
-            assert first.locator("img").get_attribute("alt") == "A neuron: w = 0.5, activation = tanh"
+            assert first.locator("img").get_attribute("alt") == "A neuron; w = 0.5, activation = tanh"
             assert shown(other) == fig.frames[0]  # the other player did not move
             other.locator("select").select_option("c")
             assert shown(other) == fig.frames[2]

@@ -12,11 +12,18 @@ Docutils marks each entry of the bibliography ``role="doc-biblioentry"``
 inside a ``role="list"``; DPUB-ARIA 1.1 deprecated that role, and a list whose
 children are not list items is axe's critical ``aria-required-children``. The
 entries become ``role="listitem"``.
+
+The module index (``py-modindex.html``, Sphinx's ``domainindex.html``
+template) draws the toggle of each package's modules as an image whose alt text
+is ``-``; it says what it does instead: ``show or hide the modules of
+nnbook``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -58,6 +65,38 @@ def list_items(body: str) -> str:
     return body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+_TOGGLER = re.compile(r'(<img src="[^"]*minus\.png" class="toggler"[^>]*?) alt="-"( ?/?>)(.*?<code class="xref">([^<]+)</code>)',
+                      re.S)
+
+
+# Sphinx's doctools.js toggles a group of the module index on a click of its image only: Enter and Space do it too
+_TOGGLER_KEYS = (
+    '<script>document.querySelectorAll("img.toggler").forEach((el) => el.addEventListener("keydown", (e) => {'
+    ' if (e.key === "Enter" || e.key === " ") { e.preventDefault(); el.click(); } }));</script>'
+)
+
+
+def name_index_togglers(html: str) -> str:
+    """Each module index toggle named for what it does (for the package of its row) and operable from the keyboard.
+
+    Its alt text, ``-``, becomes ``show or hide the modules of <package>``; the
+    image becomes a focusable button (``tabindex="0" role="button"``), and a
+    script before ``</body>`` lets Enter and Space click it.
+    """
+    out, n = _TOGGLER.subn(lambda m: f'{m.group(1)} tabindex="0" role="button" '
+                                     f'alt="show or hide the modules of {m.group(4)}"{m.group(2)}{m.group(3)}', html)
+    if n and _TOGGLER_KEYS not in out:
+        out = out.replace("</body>", _TOGGLER_KEYS + "\n</body>", 1)
+    return out
+
+
+def name_index(app: Sphinx, exception: Exception | None) -> None:
+    index = Path(app.outdir) / "py-modindex.html"
+    if exception is None and index.is_file():
+        text = index.read_text(encoding="utf-8")
+        index.write_text(name_index_togglers(text), encoding="utf-8")
+
+
 def add_names(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     if "generate_toctree_html" in context:
         context["generate_toctree_html"] = _wrap(context["generate_toctree_html"])
@@ -67,4 +106,5 @@ def add_names(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_names, priority=900)  # after the theme's (500) defines the function
+    app.connect("build-finished", name_index)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

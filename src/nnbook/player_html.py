@@ -5,6 +5,13 @@ for numbers, ``<select>`` for strings), an ``<img>`` for the frame, the frames
 as data URIs in a ``<script type="application/json">``, and a few lines of
 JavaScript in the root's ``oninput`` attribute that swap the image. No kernel,
 no network, no external script, and no ``<script>`` that has to run.
+
+The controls are the browser's own, so the keyboard moves them (Tab to one,
+then the arrow keys); nothing moves by itself, so nothing animates for a
+reader who asks for reduced motion. The frame's ``alt`` text is the figure's
+description followed by the values shown (``...; epoch = 10``). A player may
+carry a link a frame (for a playground run, the live page opened with it),
+shown under the picture and swapped with the frame.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import Any
 
 from .images import data_uri, png_size
 
-__all__ = ["Control", "player_html", "describe", "PLAYER_JS"]
+__all__ = ["Control", "player_html", "describe", "PLAYER_JS", "LINK_TEXT"]
 
 #: The player's whole behaviour, run by the root element's ``oninput``: the
 #: frame index is the mixed-radix number whose digits are the controls' indices
@@ -32,8 +39,12 @@ PLAYER_JS = (
     "l=JSON.parse(e.dataset.nnbookLabels)[e.value];a.push(e.name+' = '+l);"
     "if(e.type=='range'){e.nextElementSibling.value=l;}}"
     "r.nnbookFrames=r.nnbookFrames||JSON.parse(r.querySelector('script.nnbook-frames').textContent);"
-    "e=r.querySelector('img.nnbook-frame');e.src=r.nnbookFrames[i];e.alt=r.dataset.nnbookTitle+a.join(', ');"
+    "e=r.querySelector('img.nnbook-frame');e.src=r.nnbookFrames[i];e.alt=r.dataset.nnbookAlt+a.join(', ');"
+    "e=r.querySelector('a.nnbook-live-link');if(e&&e.dataset.nnbookLinks){e.href=JSON.parse(e.dataset.nnbookLinks)[i];}"
 )
+
+#: the text of a player's link to the live playground
+LINK_TEXT = "Open this run live"
 
 # as an attribute value: the script holds no double quote, so only & and < need escaping
 _JS_ATTR = _html.escape(PLAYER_JS, quote=False)
@@ -67,17 +78,33 @@ def _control_html(c: Control) -> str:
     return f'<label style="white-space:nowrap"><span style="margin-right:0.4em">{esc(c.name)}</span>{widget}</label>'
 
 
-def player_html(frames: Sequence[bytes], controls: Sequence[Control], title: str | None) -> str:
+def _link_html(links: Sequence[str], note: str) -> str:
+    esc = _html.escape
+    varies = len(set(links)) > 1
+    data = f' data-nnbook-links="{esc(json.dumps(list(links)))}"' if varies else ""
+    tail = f" {esc(note)}" if note else ""
+    return (f'<p class="nnbook-player-live" style="margin:0.2em 0 0">'
+            f'<a class="nnbook-live-link" href="{esc(links[0])}"{data}>{LINK_TEXT}</a>{tail}</p>')
+
+
+def player_html(frames: Sequence[bytes], controls: Sequence[Control], title: str | None, *,
+                alt: str | None = None, links: Sequence[str] | None = None, link_note: str = "") -> str:
     """The self-contained HTML player over ``frames`` (PNG files, in ``itertools.product`` order of the controls).
 
-    The root ``<div>`` has the class ``nnbook-player`` and the id
-    ``nnbook-<16 hex digits>``, a hash of the content, so the same input gives
-    the same page.
+    ``alt`` says what the figure shows (default: the title); each frame's
+    ``alt`` text is it followed by the values shown. ``links``, one a frame,
+    puts a link under the picture (:data:`LINK_TEXT`, then ``link_note``)
+    that follows the frame. The root ``<div>`` has the class
+    ``nnbook-player`` and the id ``nnbook-<16 hex digits>``, a hash of the
+    content, so the same input gives the same page.
     """
     esc = _html.escape
     width, height = png_size(frames[0])
     uris = [data_uri(png) for png in frames]
-    alt_prefix = f"{title}: " if title else ""
+    if links is not None and len(links) != len(frames):
+        raise ValueError(f"player_html: {len(frames)} frames but {len(links)} links; give one link a frame")
+    what = alt or title
+    alt_prefix = f"{what}; " if what else ""
     first_alt = alt_prefix + ", ".join(f"{c.name} = {c.labels[0]}" for c in controls)
     parts = []
     if title:
@@ -91,11 +118,13 @@ def player_html(frames: Sequence[bytes], controls: Sequence[Control], title: str
         f'<img class="nnbook-frame" src="{uris[0]}" width="{width}" height="{height}" alt="{esc(first_alt)}" '
         'style="display:block;max-width:100%;height:auto;margin-top:0.4em">'
     )
+    if links is not None:
+        parts.append(_link_html(links, link_note))
     # base64 and JSON punctuation only: nothing here can close the <script>
     parts.append(f'<script type="application/json" class="nnbook-frames">{json.dumps(uris, separators=(",", ":"))}</script>')
     body = "".join(parts)
     attrs = (
-        f'data-nnbook-title="{esc(alt_prefix)}" oninput="{_JS_ATTR}" onchange="this.oninput(event)" '
+        f'data-nnbook-alt="{esc(alt_prefix)}" oninput="{_JS_ATTR}" onchange="this.oninput(event)" '
         'style="margin:0.5em 0;font-size:0.9em"'
     )
     # a deterministic id: the same frames, controls and title give the same id

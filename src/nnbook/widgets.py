@@ -162,15 +162,23 @@ class Player:
         the content (the same input gives the same id).
     title : str or None
         Shown above the controls.
+    alt : str or None
+        What the figure shows, the start of each frame's ``alt`` text (the
+        title when ``None``); the values shown follow it.
+    links : list of str or None
+        One address a frame, linked under the picture (a playground run's live page).
     """
 
     _kind = "player"
 
-    def __init__(self, frames: Sequence[bytes], controls: Sequence[Control], title: str | None = None) -> None:
+    def __init__(self, frames: Sequence[bytes], controls: Sequence[Control], title: str | None = None, *,
+                 alt: str | None = None, links: Sequence[str] | None = None, link_note: str = "") -> None:
         self.frames = list(frames)
         self._controls = tuple(controls)
         self.title = title
-        self.html = player_html(self.frames, self._controls, title)
+        self.alt = alt
+        self.links = None if links is None else list(links)
+        self.html = player_html(self.frames, self._controls, title, alt=alt, links=self.links, link_note=link_note)
 
     @property
     def params(self) -> dict[str, tuple[Any, ...]]:
@@ -211,6 +219,7 @@ def player(
     *,
     name: str = "frame",
     title: str | None = None,
+    alt: str | None = None,
 ) -> Player:
     """A player over frames you already have, e.g. snapshots taken during training.
 
@@ -227,6 +236,9 @@ def player(
         The control's label, e.g. ``"epoch"``.
     title : str, optional
         Shown above the control.
+    alt : str, optional
+        What the figure shows, for a reader who cannot see it (each frame's
+        ``alt`` text is it followed by the value shown). Default: the title.
 
     Returns
     -------
@@ -270,7 +282,7 @@ def player(
     sizes = {png_size(p) for p in pngs}
     if len(sizes) > 1:
         raise ValueError(f"{where}: the frames differ in pixel size {sorted(sizes)}; draw every frame with the same figsize")
-    return Player(pngs, [control], title)
+    return Player(pngs, [control], title, alt=_check_alt(alt, where))
 
 
 # ---------------------------------------------------------------------------
@@ -299,6 +311,12 @@ def _call_draw(draw: Callable[..., Any], values: dict[str, Any]) -> bytes:
             plt.close(num)
 
 
+def _check_alt(alt: Any, where: str) -> str | None:
+    if alt is not None and (not isinstance(alt, str) or not alt.strip()):
+        raise ValueError(f"{where}: alt must be a sentence saying what the figure shows, got {alt!r}")
+    return alt
+
+
 class Interactive(Player):
     """An interactive figure: the HTML player plus a live ipywidgets version.
 
@@ -321,8 +339,9 @@ class Interactive(Player):
 
     _kind = "interactive figure"
 
-    def __init__(self, draw: Callable[..., Any], frames: Sequence[bytes], controls: Sequence[Control], title: str | None) -> None:
-        super().__init__(frames, controls, title)
+    def __init__(self, draw: Callable[..., Any], frames: Sequence[bytes], controls: Sequence[Control], title: str | None,
+                 **player: Any) -> None:
+        super().__init__(frames, controls, title, **player)
         self.draw = draw
         self._widget: Any = None
         self._live_controls: dict[str, Any] = {}
@@ -387,6 +406,7 @@ class Interactive(Player):
 
 
 def interactive(draw: Callable[..., Any], title: str | None = None, *, first_frame_only: bool | None = None,
+                alt: str | None = None, links: Sequence[str] | None = None, link_note: str = "",
                 **params: Sequence[Any]) -> Interactive:
     """An interactive figure that works in the HTML book and live in Jupyter.
 
@@ -411,11 +431,21 @@ def interactive(draw: Callable[..., Any], title: str | None = None, *, first_fra
         exactly these values (``w=np.linspace(-3, 3, 7)``, ``epoch=[0, 10,
         20]``), strings give a menu (``activation=["relu", "tanh"]``).
         ``draw`` receives Python ``int``, ``float`` or ``str`` values.
-        ``draw``, ``title`` and ``first_frame_only`` cannot be parameter names.
+        ``draw``, ``title``, ``first_frame_only``, ``alt``, ``links`` and
+        ``link_note`` cannot be parameter names.
     first_frame_only : bool, optional
         Draw the first combination only and store it for every other one
         (where nobody looks at the figures, as while autograding). Default:
         :data:`settings`' ``first_frame_only``.
+    alt : str, optional
+        What the figure shows, for a reader who cannot see it: the start of
+        each frame's ``alt`` text, which goes on with the values shown
+        (``"...; w = 0.5, activation = tanh"``). Default: the title.
+    links : sequence of str, optional
+        One address a combination (in the frames' order), linked under the
+        picture as :data:`~nnbook.player_html.LINK_TEXT` and followed by
+        ``link_note``; the link follows the controls. The playground's
+        :func:`~nnbook.playground.scrubber` links each run to the live page.
 
     Returns
     -------
@@ -462,7 +492,12 @@ def interactive(draw: Callable[..., Any], title: str | None = None, *, first_fra
             "e.g. interactive(draw, w=np.linspace(-3, 3, 7), activation=['relu', 'tanh'])"
         )
     controls = [_make_control(name, values, where) for name, values in params.items()]
-    _check_combinations(controls, where)
+    n = _check_combinations(controls, where)
+    alt = _check_alt(alt, where)
+    if links is not None:
+        links = list(links)
+        if len(links) != n or not all(isinstance(u, str) and u for u in links):
+            raise ValueError(f"{where}: links must be {n} addresses, one a combination of the controls, got {links!r:.200}")
     frames: list[bytes] = []
     first_only = settings.first_frame_only if first_frame_only is None else bool(first_frame_only)
     for combo in itertools.product(*(c.values for c in controls)):
@@ -476,4 +511,4 @@ def interactive(draw: Callable[..., Any], title: str | None = None, *, first_fra
             f"{where}: the frames differ in pixel size {sizes}; give draw a fixed figsize "
             "(and no bbox_inches='tight' or figure-size changes between values)"
         )
-    return Interactive(draw, frames, controls, title)
+    return Interactive(draw, frames, controls, title, alt=alt, links=links, link_note=link_note)

@@ -104,7 +104,7 @@
     };
     const body = FIELDS.map((k) => {
       let v = py(c[k]);
-      if (FLOATS.includes(k) && Number.isInteger(c[k])) v += ".0";
+      if (FLOATS.includes(k) && /^-?\d+$/.test(v)) v += ".0";  // 1 -> 1.0, but 1e+21 stays
       return `    ${py(k)}: ${v},`;
     });
     return "{\n" + body.join("\n") + "\n}";

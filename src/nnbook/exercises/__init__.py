@@ -105,7 +105,10 @@ def error_hint(exc: BaseException) -> str:
         return error_hint(exc.__cause__)
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
-    if frames:
+    remote = getattr(exc, "nnbook_where", None)  # raised by the student's code in the grading kernel
+    if isinstance(remote, tuple) and len(remote) == 2 and remote[0] is not None:
+        where = f" (line {remote[0]}: {remote[1]})" if remote[1] else f" (line {remote[0]})"
+    elif frames:
         frame = frames[-1]
         where = f" (line {frame.lineno}: {frame.line})" if frame.line else f" (line {frame.lineno})"
     return f"your code raised {type(exc).__name__}: {exc}{where}"

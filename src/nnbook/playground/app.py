@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..images import data_uri, picture_figure, render_png
+from ..player_html import LINK_TEXT
 from .config import FIELDS, TRAINING_FIELDS, Field, PlaygroundConfig, changed_fields, repair
 from .dashboard import VIEWS, Dashboard, check_views
 from .run import Playground
+from .scrubber import LIVE_NOTE, describe_views
 
 __all__ = ["App", "app"]
 
@@ -300,11 +302,14 @@ class App:
         fig = picture_figure(self.dashboard.render()[..., :3], self.dashboard.fig.get_size_inches(), self.dpi)
         png = render_png(fig, dpi=self.dpi)  # a small palette PNG, the same bytes on every run
         summary = html.escape(self.playground.snapshot().summary())
+        alt = html.escape(f"{describe_views([self.config], self.dashboard.views_shown)}; epoch {self.epoch}")
+        live = (f'<p><a class="nnbook-live-link" href="{html.escape(self.config.live_url())}">{LINK_TEXT}</a> '
+                f"{html.escape(LIVE_NOTE)}</p>")
         return (
             '<div class="nnbook-playground">'
             f'<p><b>{summary}</b></p>'
-            f'<img alt="The playground at epoch {self.epoch}" src="{data_uri(png)}"/>'
-            f"<p><em>{_STATIC_NOTE}</em></p></div>"
+            f'<img alt="{alt}" src="{data_uri(png)}"/>'
+            f"<p><em>{_STATIC_NOTE}</em></p>{live}</div>"
         )
 
     def __repr__(self) -> str:

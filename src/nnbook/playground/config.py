@@ -15,7 +15,9 @@ instead of refusing a control's new value. A new setting is one row of
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import json
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -26,7 +28,7 @@ import numpy as np
 from .catalog import ACTIVATIONS, DATA_SETS, DATASETS, FEATURES, INITS, is_int, is_number, suggest, usable_features
 
 __all__ = ["Field", "Control", "Rule", "FIELDS", "RULES", "PlaygroundConfig", "OUTPUTS", "TRAINING_FIELDS", "repair",
-           "changed_fields"]
+           "changed_fields", "LIVE_PAGE", "LIVE_DEFAULTS", "LIVE_CHOICES"]
 
 #: output unit and loss: ``auto`` picks sigmoid (two classes), softmax (more) or linear (regression)
 OUTPUTS = ("auto", "sigmoid", "softmax", "linear")
@@ -334,6 +336,28 @@ def repair(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -----------------------------------------------------------------------------
+# The live page's address (book/_static/playground/config.js)
+# -----------------------------------------------------------------------------
+
+#: the live playground's page, relative to the book's chapters
+LIVE_PAGE = "playground_live.html"
+
+#: the live page's default run (``DEFAULTS`` in config.js): nnbook's, with two hidden layers of 8 units
+LIVE_DEFAULTS: dict[str, Any] = {**{f.name: f.default for f in FIELDS}, "hidden": (8, 8)}
+
+#: what the live page offers for the fields that are names (``DATASETS``, ... in config.js)
+LIVE_CHOICES: dict[str, tuple[str, ...]] = {
+    "dataset": ("xor", "circles", "blobs", "spirals", "moons", "regression_1d", "regression_2d"),
+    "activation": ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus",
+                   "hardtanh", "abs"),
+    "init": ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal", "normal", "uniform",
+             "constant", "zeros"),
+    "output": OUTPUTS,
+    "features": ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"),
+}
+
+
+# -----------------------------------------------------------------------------
 # The config
 # -----------------------------------------------------------------------------
 
@@ -424,6 +448,51 @@ class PlaygroundConfig:
             raise ValueError(f"PlaygroundConfig.from_json: not valid JSON: {exc}") from None
         return cls.from_dict(d)
 
+    def live_hash(self) -> str:
+        """The address hash (without ``#``) under which the book's live playground opens this run.
+
+        It is the hash the page itself writes (``toHash`` in
+        ``book/_static/playground/config.js``): ``key=value`` pairs joined by
+        ``&``, in table order, for the fields that differ from the page's
+        default (:data:`LIVE_DEFAULTS`, whose network is 2-8-8-1), lists
+        comma-separated, ``batch_size=full`` for ``None``, numbers as
+        JavaScript prints them. Every field has its place in the hash; the
+        page starts the run at epoch 0 and draws the data and weights from
+        the seed with its own generator, not NumPy's.
+
+        Raises
+        ------
+        ValueError
+            For a data set, activation, initializer or feature that the page
+            does not have (one added to the catalogue in Python only), naming
+            the field and the page's choices.
+        """
+        for name, options in LIVE_CHOICES.items():
+            values = getattr(self, name)
+            for v in values if isinstance(values, tuple) else (values,):
+                if v not in options:
+                    raise ValueError(f"PlaygroundConfig.live_hash: the live page has no {name} {v!r}; "
+                                     f"it knows {list(options)}")
+        parts = []
+        for f in FIELDS:
+            v = getattr(self, f.name)
+            if v == LIVE_DEFAULTS[f.name]:
+                continue
+            text = ",".join(_js_text(x) for x in v) if isinstance(v, tuple) else _js_text(v)
+            parts.append(f"{_uri_component(f.name)}={_uri_component(text).replace('%2C', ',')}")
+        return "&".join(parts)
+
+    def live_url(self, base: str = LIVE_PAGE) -> str:
+        """The address of the live playground at ``base`` opened with this run, e.g. ``playground_live.html#hidden=4,2``.
+
+        ``base`` is the page's address, relative (the default, for a chapter
+        next to it in the built book) or absolute; see :meth:`live_hash`.
+        """
+        if not isinstance(base, str) or "#" in base:
+            raise ValueError(f"PlaygroundConfig.live_url: base must be the page's address without a '#', got {base!r}")
+        h = self.live_hash()
+        return f"{base}#{h}" if h else base
+
     def replace(self, **changes: Any) -> PlaygroundConfig:
         """A copy with some fields changed (validated like a new config)."""
         names = sorted(_BY_NAME)
@@ -431,6 +500,38 @@ class PlaygroundConfig:
             if k not in _BY_NAME:
                 raise ValueError(f"PlaygroundConfig: unknown key {k!r}{suggest(k, names)}; valid keys are {names}")
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+def _uri_component(text: str) -> str:
+    """JavaScript's ``encodeURIComponent``."""
+    return urllib.parse.quote(text, safe="!*'()")
+
+
+def _js_text(v: Any) -> str:
+    """``String(v)`` in JavaScript for a field's value (``None`` is the page's ``full`` batch)."""
+    if v is None:
+        return "full"
+    if isinstance(v, str):
+        return v
+    if is_int(v):
+        return str(int(v))
+    x = float(v)
+    if x == 0:
+        return "0"
+    # JavaScript's Number::toString: the shortest digits (Python's repr), placed by the exponent's size
+    sign, digits, exp = decimal.Decimal(repr(abs(x))).as_tuple()
+    d = "".join(map(str, digits)).rstrip("0")
+    exp += len(digits) - len(d)  # value = 0.d * 10**n
+    k, n = len(d), exp + len(d)
+    neg = "-" if x < 0 else ""
+    if k <= n <= 21:
+        return neg + d + "0" * (n - k)
+    if 0 < n <= 21:
+        return neg + d[:n] + "." + d[n:]
+    if -6 < n <= 0:
+        return neg + "0." + "0" * (-n) + d
+    e = n - 1
+    return neg + d[0] + ("." + d[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
 def _docstring() -> str:

@@ -8,12 +8,48 @@ from typing import Any
 
 from ..images import picture_figure
 from .catalog import is_int, is_number
-from .config import FIELDS, PlaygroundConfig, changed_fields
+from .config import FIELDS, LIVE_PAGE, PlaygroundConfig, changed_fields
 from .dashboard import Dashboard, check_views
 from .run import Playground, Snapshot
 from .views import limits_for, unit_columns
 
-__all__ = ["Precomputed", "scrubber"]
+__all__ = ["Precomputed", "scrubber", "describe_views", "LIVE_NOTE"]
+
+#: what the link under a scrubber says after "Open this run live"
+LIVE_NOTE = "in the browser (the live playground draws its own data and weights from the seed)"
+
+
+def _network(c: PlaygroundConfig) -> str:
+    sizes = "-".join(str(n) for n in c.layer_sizes)
+    return f"a {sizes} {c.activation} network" if c.hidden else f"a {sizes} network without hidden layers"
+
+
+def _view_text(view: str, c: PlaygroundConfig) -> str:
+    plane = "the input line" if c.input_dim == 1 else "the input plane"
+    if view == "boundary":
+        if c.task == "regression":
+            return (f"its prediction over {plane} (the curve through the points)" if c.input_dim == 1
+                    else f"its prediction over {plane} as a colour map, with the training and test points")
+        return f"its decision regions over {plane}, with the training and test points coloured by class"
+    return {
+        "units": f"the output of each input feature and hidden unit over {plane}, orange negative and purple positive",
+        "weights": "its weights as squares whose area is their size, white positive and black negative",
+        "loss": "the training and test loss against the epoch",
+        "gradients": "the norm of the loss gradient of each layer's weights against the epoch, on a log scale",
+    }[view]
+
+
+def describe_views(configs: Sequence[PlaygroundConfig], views: Sequence[str]) -> str:
+    """A sentence saying what a playground figure of ``views`` shows for runs of ``configs`` (its ``alt`` text).
+
+    >>> describe_views([PlaygroundConfig(dataset="xor", hidden=(2,))], ["loss"])
+    'Training a 2-2-1 tanh network on the xor data: the training and test loss against the epoch'
+    """
+    first = configs[0]
+    nets = sorted({_network(c) for c in configs})
+    data = sorted({c.dataset.replace("_", " ") for c in configs})
+    net = nets[0] if len(nets) == 1 else "networks (" + "; ".join(n.removeprefix("a ") for n in nets) + ")"
+    return f"Training {net} on the {' or '.join(data)} data: " + "; ".join(_view_text(v, first) for v in views)
 
 
 def _label(config: PlaygroundConfig, base: PlaygroundConfig) -> str:
@@ -164,6 +200,12 @@ class Precomputed:
     def __len__(self) -> int:
         return len(self.frames)
 
+    def live_links(self, base: str = LIVE_PAGE) -> list[str]:
+        """The live page's address for each combination of ``params``, in the player's order: each run's
+        :meth:`~nnbook.playground.PlaygroundConfig.live_url` (the same for every epoch of a run)."""
+        combos = itertools.product(*(self.params[k] for k in self._keys), self.params["epoch"])
+        return [self.runs[tuple(combo[:-1])].live_url(base) for combo in combos]
+
 
 def _looks_like_config(d: Mapping[str, Any]) -> bool:
     names = {f.name for f in FIELDS}
@@ -200,7 +242,10 @@ def scrubber(
     -------
     nnbook.widgets.Interactive
         In the static HTML book a client-side player over the precomputed
-        frames, in a kernel live widgets. Its ``precomputed`` attribute is the
+        frames, in a kernel live widgets. Each frame's ``alt`` text says what
+        it shows (:func:`describe_views`), and a link under the picture
+        opens the run shown in the book's live playground
+        (:meth:`~nnbook.playground.PlaygroundConfig.live_url`). Its ``precomputed`` attribute is the
         :class:`Precomputed` runs, for the numbers behind the pictures. Keep
         ``runs x epochs`` small (about 40 frames at most).
 
@@ -212,6 +257,7 @@ def scrubber(
     pre = Precomputed(configs, epochs, views=views, dpi=dpi, **sweep)
     from .. import widgets
 
-    fig = widgets.interactive(pre.draw, title=title, **pre.params)
+    fig = widgets.interactive(pre.draw, title=title, alt=describe_views(list(pre.runs.values()), pre.views),
+                              links=pre.live_links(), link_note=LIVE_NOTE, **pre.params)
     fig.precomputed = pre  # the runs behind the frames, e.g. fig.precomputed.snapshot(epoch=100)
     return fig

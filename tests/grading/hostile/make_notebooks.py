@@ -23,7 +23,8 @@ SOLUTION = '''def sigmoid(z):
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))'''
-HEAD = "# attack: {what}\n# The sigmoid below is defined only if the attack worked: a sandboxed grader gives 0 here.\nimport os, glob, pathlib\n"
+HEAD = ("# attack: {what}\n# The sigmoid below is defined only if the attack worked: a sandboxed grader gives 0 here.\n"
+        "import os, glob, pathlib\n\n\ndef sigmoid(z):  # the stub, as the student edition has it\n    raise NotImplementedError()\n\n")
 ATTACKS = {
  "read-source": ("read the instructor's source notebook (the course's source/ and the book's) and run its solution", '''
 import json, nnbook

@@ -1,0 +1,131 @@
+"""Submissions that attack the grading from inside their own kernel score 0 on what they did not solve.
+
+Each exploit in ``tests/grading/exploits/<name>.py`` is the source of a
+solution cell (the first one of the chapter unless said otherwise) in a
+submission whose other exercises are left as the student edition has them
+(``raise NotImplementedError()``). They are graded by ``python -m
+grading.grade`` (what ``make grade`` runs) as a class, on a book of two
+chapters: the fixture chapter and chapter 6, *Backpropagation* (the issue's
+17-of-17 example). nbgrader runs them in the student's kernel, where each
+exploit works; the judge (``grading/judge.py``) runs the tests outside it, so
+the tables show 0 for every exercise not solved. The reference solutions of
+both chapters still score full marks through the same pipeline (every chapter's
+reference solutions are graded, judge included, by ``tests/test_grading.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grading import course as gc  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+EXPLOITS = ROOT / "tests" / "grading" / "exploits"
+FIXTURE = ROOT / "tests" / "grading" / "fixture" / "fixture.ipynb"
+BACKPROP = ROOT / "book" / "06_backprop.ipynb"
+CHAPTERS = {"00_fixture": FIXTURE, "06_backprop": BACKPROP}
+
+#: student: {chapter: (exploit, the solution cells it replaces)}; the rest of the chapter as released
+CLASS = {
+    "patch-checks": {"00_fixture": ("patch-checks", ["fixture-ex1"]), "06_backprop": ("patch-checks", ["ch06-ex1"])},
+    "patch-builtins": {"00_fixture": ("patch-builtins", ["fixture-ex1"])},
+    "fake-report": {"00_fixture": ("fake-report", ["fixture-ex1"]), "06_backprop": ("fake-report", ["ch06-ex1"])},
+    "os-exit": {"00_fixture": ("os-exit", ["fixture-ex1"])},
+    "sys-exit": {"00_fixture": ("sys-exit", ["fixture-ex1"])},
+    "key": {"06_backprop": ("key", ["ch06-ex1", "ch06-ex2", "ch06-ex3"])},
+    "subclass": {"06_backprop": ("subclass", ["ch06-ex1"])},
+}
+#: the exercises an exploit's submission solves for real (it keeps their points): none but the subclass's,
+#: which works but breaks its exercise's rule (so it scores 0 there too)
+SOLVED: dict[str, set[str]] = {}
+
+
+def released(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Every solution of ``nb`` as the student edition has it."""
+    out = nb
+    for ex in gc.parse_chapter(Path("x.ipynb"), nb).exercises:
+        if ex.cell_type == "code" and ex.solution is not None:
+            out = gc.with_cell_source(out, ex.grade_id, gc.replace_solution(ex.source, "raise NotImplementedError()"))
+    return out
+
+
+def exploit_source(name: str) -> str:
+    return (EXPLOITS / f"{name}.py").read_text().replace("{ROOT}", str(ROOT))
+
+
+def submission(chapter: str, exploit: str, cells: list[str]) -> nbformat.NotebookNode:
+    nb = released(nbformat.read(CHAPTERS[chapter], as_version=4))
+    for grade_id in cells:
+        nb = gc.with_cell_source(nb, grade_id, exploit_source(exploit))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("judge")
+    book, subs = tmp / "book", tmp / "submissions"
+    book.mkdir()
+    for name, path in CHAPTERS.items():
+        (book / f"{name}.ipynb").write_text(path.read_text())
+    for student, chapters in CLASS.items():
+        (subs / student).mkdir(parents=True)
+        for chapter, (exploit, cells) in chapters.items():
+            nbformat.write(submission(chapter, exploit, cells), subs / student / f"{chapter}.ipynb")
+    (subs / "reference").mkdir()
+    for name, path in CHAPTERS.items():
+        (subs / "reference" / f"{name}.ipynb").write_text(path.read_text())
+    out = tmp / "grades"
+    proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out),
+                           "--course", str(tmp / "course"), "--book", str(book), "--timeout", "30"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert (out / "exercises.csv").is_file(), proc.stdout + proc.stderr
+    with open(out / "exercises.csv") as f:
+        rows = list(csv.DictReader(f))
+    return {"rows": rows, "course": tmp / "course", "proc": proc}
+
+
+def scores(tables: dict, student: str, chapter: str) -> dict[str, tuple[float, float]]:
+    got = {r["exercise"]: (float(r["score"] or 0), float(r["max_score"])) for r in tables["rows"]
+           if r["student_id"] == student and r["chapter"] == chapter}
+    assert got, f"{student} has no grades for {chapter}"
+    return got
+
+
+@pytest.mark.parametrize("student,chapter", [(s, c) for s, chs in CLASS.items() for c in chs])
+def test_an_exploit_scores_zero_on_what_it_did_not_solve(tables, student, chapter):
+    got = scores(tables, student, chapter)
+    scored = {ex: s for ex, s in got.items() if s[0] != 0 and ex not in SOLVED.get(student, set())}
+    assert not scored, f"{student} ({EXPLOITS / CLASS[student][chapter][0]}.py) scores in {chapter}: {scored}"
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_the_reference_solutions_score_full_marks_through_the_judge(tables, chapter):
+    got = scores(tables, "reference", chapter)
+    lost = {ex: s for ex, s in got.items() if s[0] != s[1]}
+    assert not lost, f"the reference solutions of {chapter} lose points: {lost}"
+
+
+def test_the_subclass_of_a_forbidden_class_is_named_by_the_judge(tables):
+    """The guard in the kernel is switched off by the submission; the judge reads the rule from the source."""
+    report = (tables["course"] / "autograded" / "subclass" / "06_backprop" / "judge.json").read_text()
+    assert "ch06-ex1: this exercise is to be solved without nnbook.Linear" in report, report
+
+
+def test_the_key_is_not_in_the_judged_kernel(tables):
+    report = (tables["course"] / "autograded" / "key" / "06_backprop" / "judge.json").read_text()
+    assert "answer key" in report, report
+
+
+def test_a_kernel_that_exits_loses_every_test_after(tables):
+    report = (tables["course"] / "autograded" / "os-exit" / "00_fixture" / "judge.json").read_text()
+    assert "kernel" in report and "stopped" in report, report
