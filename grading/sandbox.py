@@ -72,6 +72,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -370,6 +371,8 @@ def _manager_mixin():
             if getattr(self, "_sandbox_runtime", None):  # a restart: the old kernel's folder goes
                 shutil.rmtree(self._sandbox_runtime, ignore_errors=True)
             self._sandbox_runtime = Path(tempfile.mkdtemp(prefix="nnbook-sandbox-"))
+            # also when the manager is dropped without a shutdown, or at exit
+            weakref.finalize(self, shutil.rmtree, self._sandbox_runtime, True)
             conn = self._sandbox_runtime / "conn"
             conn.mkdir()
             self.transport = "ipc"  # Unix sockets: the kernel has no network
