@@ -101,6 +101,14 @@ def free_names(tree: ast.Module) -> list[str]:
     return out
 
 
+def _bind_imports(tree: ast.Module, grade_id: str, tests_ns: dict) -> None:
+    """Run only the top-level imports of a test cell (the book's text) and keep what they bind in ``tests_ns``."""
+    imports = ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], type_ignores=[])
+    namespace: dict = {"__name__": "__nnbook_judge__", "__builtins__": builtins}
+    exec(compile(imports, f"<imports of test cell {grade_id}>", "exec"), namespace)  # noqa: S102 - the book's text
+    tests_ns.update({k: v for k, v in namespace.items() if not k.startswith("__")})
+
+
 def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[bool, str]:
     """Run the test cell's text here: (ran through, its report). Its free names are those earlier test
     cells bound (``tests_ns``, e.g. ``checks``), else the kernel's; what it binds joins ``tests_ns``."""
@@ -111,8 +119,14 @@ def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[bool, str]
             tree = ast.parse(test.source)
             namespace: dict = {"__name__": "__nnbook_judge__", "__builtins__": builtins}
             fetched = [name for name in free_names(tree) if name not in tests_ns]
-            for name in free_names(tree):
-                namespace[name] = tests_ns[name] if name in tests_ns else kernel.get(name)
+            try:
+                for name in free_names(tree):
+                    namespace[name] = tests_ns[name] if name in tests_ns else kernel.get(name)
+            except NameError:
+                # the cell scores 0, but what it imports (``checks``, the chapter's checkers) is there for the
+                # later test cells, as in a kernel where the cell failed after its imports
+                _bind_imports(tree, test.grade_id, tests_ns)
+                raise
             try:
                 exec(compile(tree, f"<test cell {test.grade_id}>", "exec"), namespace)  # noqa: S102 - the book's text
             finally:

@@ -48,6 +48,8 @@ CLASS = {
 #: the exercises an exploit's submission solves for real (it keeps their points): none but the subclass's,
 #: which works but breaks its exercise's rule (so it scores 0 there too)
 SOLVED: dict[str, set[str]] = {}
+#: a first solution cell that fails before it defines its name
+BROKEN = "def sigmoid(z)\n    return 1 / (1 + np.exp(-z))\n"
 
 
 def released(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -84,6 +86,9 @@ def tables(tmp_path_factory) -> dict:
     (subs / "reference").mkdir()
     for name, path in CHAPTERS.items():
         (subs / "reference" / f"{name}.ipynb").write_text(path.read_text())
+    (subs / "broken-first").mkdir()  # the first solution does not even parse; the others are the reference
+    nbformat.write(gc.with_cell_source(nbformat.read(FIXTURE, as_version=4), "fixture-ex1", BROKEN),
+                   subs / "broken-first" / "00_fixture.ipynb")
     out = tmp / "grades"
     proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out),
                            "--course", str(tmp / "course"), "--book", str(book), "--timeout", "30"],
@@ -129,3 +134,11 @@ def test_the_key_is_not_in_the_judged_kernel(tables):
 def test_a_kernel_that_exits_loses_every_test_after(tables):
     report = (tables["course"] / "autograded" / "os-exit" / "00_fixture" / "judge.json").read_text()
     assert "kernel" in report and "stopped" in report, report
+
+
+def test_a_broken_first_cell_costs_only_its_own_exercise(tables):
+    """The first test cell also imports the checks: it scores 0 when its name is missing, the later cells still run."""
+    got = scores(tables, "broken-first", "00_fixture")
+    assert got["fixture-ex1"][0] == 0, got
+    lost = {ex: s for ex, s in got.items() if ex != "fixture-ex1" and s[0] != s[1]}
+    assert not lost, f"a syntax error in Exercise 1 cost other exercises: {lost}"
