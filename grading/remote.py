@@ -165,6 +165,7 @@ class Kernel:
         from jupyter_client import KernelManager
 
         self.timeout = timeout
+        self.last_error = ""  # the kernel's error of the last cell that failed (its name and message)
         self.cwd = Path(cwd)
         self.remotes: dict[int, Remote] = {}
         env = {k: v for k, v in os.environ.items() if k not in HIDDEN_ENV}
@@ -220,6 +221,7 @@ class Kernel:
             content = reply.get("content", {})
             if interrupted:
                 return "timeout", {}
+            self.last_error = f"{content.get('ename')}: {content.get('evalue')}" if content.get("status") == "error" else ""
             return str(content.get("status")), content.get("user_expressions") or {}
 
     def _drain(self) -> None:
@@ -241,7 +243,8 @@ class Kernel:
         if status == "timeout":
             raise Interrupted(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
         if status != "ok" or not answer.is_file():
-            raise KernelLost("the kernel did not answer the judge")
+            why = self.last_error if status == "error" else f"status {status!r}, no reply file"
+            raise KernelLost(f"the kernel did not answer the judge ({why})")
         if answer.stat().st_size > MAX_REPLY:
             raise KernelLost(f"the kernel's answer is over {MAX_REPLY >> 20} MB")
         try:
