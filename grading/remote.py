@@ -198,8 +198,10 @@ class Kernel:
         interrupted after ``timeout`` seconds) and its user expressions."""
         if not self.alive():
             raise KernelLost("the kernel is no longer running")
+        # stop_on_error=False: a student cell that raised must not make the kernel abort the judge's next request
+        # (ipykernel aborts what arrives while it recovers from an error: under load, the judge's request did)
         msg_id = self.kc.execute(code, silent=silent, store_history=not silent, allow_stdin=False,
-                                 user_expressions=expressions or {})
+                                 stop_on_error=False, user_expressions=expressions or {})
         deadline = time.monotonic() + (timeout or self.timeout)
         interrupted = False
         while True:
