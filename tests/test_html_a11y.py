@@ -146,7 +146,7 @@ def test_every_player_frame_says_what_it_shows(browser: Any, site: str, page_pat
         for k in range(players.count()):
             facts = players.nth(k).evaluate(_FRAME_ALTS_JS)
             description = facts["description"].removesuffix("; ")
-            assert _bad_alt(description, FIGURE_WORDS) is None, f"{page_path}: player {k}: {_bad_alt(description, 6)}"
+            assert _bad_alt(description, FIGURE_WORDS) is None, f"{page_path}: player {k}: {_bad_alt(description, FIGURE_WORDS)}"
             wrong = [a for a in facts["alts"] if not a.startswith(facts["description"]) or a == facts["description"]]
             assert wrong == [], f"{page_path}: player {k}: frames whose alt is not description then values: {wrong[:3]}"
             assert len(set(facts["alts"])) == len(facts["alts"]), f"{page_path}: player {k}: two frames share an alt"
