@@ -295,6 +295,7 @@ def nbgrader(args: list[str], cwd: Path, env: dict[str, str] | None = None, chec
     full_env = dict(os.environ)
     # nbgrader runs the `alembic` script of this environment to set up its database
     full_env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + full_env.get("PATH", "")
+    full_env.setdefault("NNBOOK_ROOT", str(ROOT))  # nbgrader_config.py: where the judge (grading/) is
     # One BLAS thread a kernel: the book's matrices are small, and several submissions are
     # graded at once; threaded BLAS on a busy machine spins, and a cell that takes 15 s alone
     # took over 60 s (the cell timeout) that way. A value the caller set is kept.
@@ -390,26 +391,11 @@ class Course:
 
     def autograde(self, *, student: str = "*", assignment: str = "*", timeout: int | None = None,
                   check: bool = True) -> subprocess.CompletedProcess:
-        """``nbgrader autograde`` every submission (``timeout``: seconds a cell may run), then the judge
-        (``grading/judge.py``): each test cell keeps the lower of nbgrader's score and the judge's, which
-        runs the tests outside the student's kernel."""
+        """``nbgrader autograde`` every submission (``timeout``: seconds a cell may run). Its execution step
+        is the judge (``grading/judge_step.py``): each submission runs once, the tests outside its kernel."""
         env = {"NNBOOK_CELL_TIMEOUT": str(timeout)} if timeout else None
-        proc = nbgrader(["autograde", assignment, f"--student={student}", "--force"], cwd=self.root, env=env, check=check)
-        judged = self.judge(student=student, assignment=assignment, timeout=timeout)
-        if check and judged.returncode != 0:
-            raise NbgraderError(f"the judge failed (exit {judged.returncode}) in {self.root}:\n{judged.stderr[-4000:]}")
-        return subprocess.CompletedProcess(proc.args, proc.returncode or judged.returncode,
-                                           proc.stdout + judged.stdout, proc.stderr + judged.stderr)
-
-    def judge(self, *, student: str = "*", assignment: str = "*", timeout: int | None = None) -> subprocess.CompletedProcess:
-        """Judge the autograded submissions from outside their kernels (``python -m grading.judge``)."""
-        args = [sys.executable, "-m", "grading.judge", str(self.root), f"--student={student}",
-                f"--assignment={assignment}", f"--timeout={timeout or int(os.environ.get('NNBOOK_CELL_TIMEOUT', '60'))}"]
-        env = dict(os.environ)
-        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(var, "1")
-        return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+        return nbgrader(["autograde", assignment, f"--student={student}", "--force"], cwd=self.root, env=env,
+                        check=check)
 
     def export(self, csv_path: Path) -> Path:
         """``nbgrader export``: one row per student and chapter (scores out of max_score)."""

@@ -17,9 +17,10 @@ is accepted too.) Notebooks with other names are reported and skipped.
 This builds a fresh nbgrader course in ``--course`` from ``book/`` (one
 assignment a chapter), copies the submissions into ``submitted/``, runs
 ``nbgrader autograde`` (test cells restored from the book, every cell limited
-to ``--timeout`` seconds), then the judge (``grading/judge.py``: the tests run
-again outside the student's kernel, and each test cell keeps the lower of the
-two scores), and writes, in ``--out``:
+to ``--timeout`` seconds), whose execution step is the judge
+(``grading/judge_step.py``, ``grading/judge.py``: each submission runs once in a
+kernel of its own, and its test cells run outside that kernel), and writes, in
+``--out``:
 
 ``grades.csv``
     ``nbgrader export``: one row per student and chapter (every chapter with
@@ -39,8 +40,8 @@ Every kernel runs in a sandbox (``grading/sandbox.py``: a scratch folder of its 
 nothing else of the file system but Python, the venv and nnbook, no network, limits on
 CPU, memory, processes and file size); the log's first line says how much of it the
 system allows. ``--allow PATH ...`` names what the kernels may read besides (default:
-the answer key, ``sandbox_allow()``; ``--allow`` alone grants nothing). ``--no-sandbox``
-runs the kernels as nbgrader does.
+nothing; the answer key stays with the judge). ``--no-sandbox`` runs the kernels as
+jupyter_client starts them.
 
 ``--shard i/N`` grades the ``i``-th of ``N`` parts of the class (``grading/shard.py``) in
 ``--course``-<i>-of-<N>, into ``--out``/shards/<i>-of-<N>/; ``python -m grading.shard
@@ -61,18 +62,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from grading import sandbox, shard  # noqa: E402
 from grading.course import BOOK, ROOT, Chapter, Course, chapter_paths, nbgrader, read_chapter  # noqa: E402
 
-#: the instructor's answer key, which the hidden tests compare with; the grading kernels inherit these
+#: the instructor's answer key, which the hidden tests compare with (in the judge's process, not the kernels)
 KEY = ROOT / "grading" / "key"
-
-
-def sandbox_allow() -> list[str]:
-    """What the sandboxed kernels may read besides their folder, Python, the venv and nnbook.
-
-    The one switch of the answer key: the hidden tests still compare with the key inside the
-    kernel, so the kernel is granted it, and a submission can read it too. Once the hidden
-    tests are judged outside the kernel, this returns ``[]``.
-    """
-    return [os.environ.get("NNBOOK_KEY", str(KEY))]
 
 
 def use_sandbox(allow: list[str]) -> str:
@@ -84,7 +75,7 @@ def use_sandbox(allow: list[str]) -> str:
 
 
 def use_key() -> None:
-    """Make the key importable by the grading kernels, and a check that cannot reach it an error."""
+    """Make the key importable by the judge's checks, and a check that cannot reach it an error."""
     key = Path(os.environ.setdefault("NNBOOK_KEY", str(KEY)))
     if not (key / "nnbook_key" / "answers.py").is_file():
         raise SystemExit(f"the answer key is not in {key} (NNBOOK_KEY): the hidden tests need it")
@@ -143,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feedback", action="store_true", help="also write HTML feedback for every submission")
     parser.add_argument("--shard", default=None, help="grade only part i of N of the students (i/N, 1 <= i <= N)")
     parser.add_argument("--allow", nargs="*", default=None, metavar="PATH",
-                        help="what the sandboxed kernels may read besides (default: the answer key)")
+                        help="what the sandboxed kernels may read besides (default: nothing)")
     parser.add_argument("--no-sandbox", action="store_true", help="run the kernels without the sandbox")
     args = parser.parse_args(argv)
 
@@ -162,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("NNBOOK_SANDBOX", None)
         print("sandbox: off (--no-sandbox): the kernels can read and write what this user can", flush=True)
     else:
-        print(use_sandbox(sandbox_allow() if args.allow is None else args.allow), flush=True)
+        print(use_sandbox(args.allow or []), flush=True)
     chapters = {p.stem: read_chapter(p) for p in chapter_paths(args.book)}
     graded = {name: ch for name, ch in chapters.items() if ch.points > 0}
     if not graded:

@@ -1,14 +1,15 @@
 """The judge: grade a submission from outside the kernel that runs it.
 
-    python -m grading.judge COURSE [--timeout 60]
-
-nbgrader runs the hidden tests in the student's kernel, after the student's
-code, which can rewrite them (``E.Checks._fail = ...``), or ``print``,
-``AssertionError``, NumPy, or import the answer key. The judge runs every
-autograded submission of the course ``COURSE`` once more:
+nbgrader's own autograde step runs the hidden tests in the student's kernel,
+after the student's code, which can rewrite them (``E.Checks._fail = ...``),
+or ``print``, ``AssertionError``, NumPy, or import the answer key. In the
+course that ``make grade`` builds, the judge is that step instead
+(``grading/judge_step.py`` puts it in the place of nbgrader's ``Execute``), and
+each submission runs once:
 
 - the submission's code cells run in a kernel of their own
-  (:class:`grading.remote.Kernel`), whose environment has no answer key;
+  (:class:`grading.remote.Kernel`), whose environment has no answer key, and
+  what they display becomes their outputs in the graded notebook;
 - each test cell, with the text of the course's source (never the
   submission's), runs in the judge's process, where the key and the checkers
   are: the names it takes from the notebook (``sigmoid``, ``MyLinear``,
@@ -16,17 +17,16 @@ autograded submission of the course ``COURSE`` once more:
   handles that run the student's code there and bring back only data
   (``grading/judge_wire.py``). The checks, their report and the exception that
   fails the cell all happen here;
-- a test cell scores its points when it runs through here, 0 when it raises,
-  when the kernel died, exited or hung before or during it, when a name it
-  needs is not data or a handle, or when the code written for its exercise
-  breaks the exercise's rule as its source reads (``grading/judge_rules.py``).
+- a test cell passes when it runs through here, and fails (an error output,
+  which nbgrader scores 0) when it raises, when the kernel died, exited or hung
+  before or during it, when a name it needs is not data or a handle, or when
+  the code written for its exercise breaks the exercise's rule, as its source
+  reads (``grading/judge_rules.py``) or as the rules guard in the kernel saw it
+  called (``grading/nnbook_rules.py``).
 
-Each test cell's score in nbgrader's gradebook becomes the lower of nbgrader's
-and the judge's, so the rules guard and the timeouts of the nbgrader run still
-count, and nothing done in the student's kernel can raise a score; ``nbgrader
-export`` and ``grading/grade.py``'s tables then report the judge's points. The
-judge's report of every submission is written next to its autograded notebook
-(``judge.json``) and appended to the output of each test cell.
+nbgrader then files the scores from those outputs (``SaveAutoGrades``), and its
+feedback shows them. The judge's report of every submission is also written
+next to its graded notebook (``judge.json``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ import nbformat  # noqa: E402
 
 from grading import judge_rules  # noqa: E402
 from grading.course import ROOT, TestCell, nbgrader_meta, parse_chapter  # noqa: E402
-from grading.nnbook_rules import fingerprint  # noqa: E402
+from grading.nnbook_rules import MODULE_NAME, fingerprint  # noqa: E402
 from grading.remote import Kernel, KernelLost  # noqa: E402
 
 KEY = ROOT / "grading" / "key"
@@ -64,6 +64,7 @@ class Verdict:
     points: float
     score: float = 0.0
     report: str = ""
+    error: tuple[str, str] | None = None  # why the cell failed: an exception's name and message
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Judgement:
 
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     lost: str | None = None  # why the kernel stopped answering, if it did
+    judged: set[str] = field(default_factory=set)  # the test cells judged so far
 
     def scores(self) -> dict[str, float]:
         return {g: v.score for g, v in self.verdicts.items()}
@@ -109,11 +111,12 @@ def _bind_imports(tree: ast.Module, grade_id: str, tests_ns: dict) -> None:
     tests_ns.update({k: v for k, v in namespace.items() if not k.startswith("__")})
 
 
-def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[bool, str]:
-    """Run the test cell's text here: (ran through, its report). Its free names are those earlier test
-    cells bound (``tests_ns``, e.g. ``checks``), else the kernel's; what it binds joins ``tests_ns``."""
+def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[str, tuple[str, str] | None]:
+    """Run the test cell's text here: (its report, None when it ran through, else its error's name and
+    message). Its free names are those earlier test cells bound (``tests_ns``, e.g. ``checks``), else the
+    kernel's; what it binds joins ``tests_ns``."""
     out = io.StringIO()
-    ok = False
+    error = None
     with contextlib.redirect_stdout(out):
         try:
             tree = ast.parse(test.source)
@@ -131,13 +134,13 @@ def run_test(kernel: Kernel, test: TestCell, tests_ns: dict) -> tuple[bool, str]
                 exec(compile(tree, f"<test cell {test.grade_id}>", "exec"), namespace)  # noqa: S102 - the book's text
             finally:
                 tests_ns.update({k: v for k, v in namespace.items() if not k.startswith("__") and k not in fetched})
-            ok = True
         except KernelLost as exc:
             print(f"NOT GRADED  the notebook's kernel stopped: {exc}")
             raise
         except BaseException as exc:  # noqa: BLE001 - a failed check, or any error: the cell scores 0
             print("".join(traceback.format_exception_only(type(exc), exc)).rstrip())
-    return ok, out.getvalue()
+            error = (type(exc).__name__, str(exc))
+    return out.getvalue(), error
 
 
 # -- one submission ----------------------------------------------------------------------------------
@@ -158,8 +161,9 @@ class _Walk:
         if fingerprint(source) not in self.table.get("cells", {}):
             self.window.append(source)
 
-    def rule_problem(self, test: TestCell) -> str | None:
-        """Why the code written for this test cell's exercise breaks its rule, read from the source."""
+    def rule_problem(self, test: TestCell) -> tuple[str, str | None]:
+        """The exercise this test cell is of, and why the code written for it breaks its rule, read from the
+        source (None: it does not)."""
         owner = (self.table.get("cells", {}).get(fingerprint(test.source)) or {}).get("tests") or test.grade_id
         if self.last != owner:
             self.before[owner] = []
@@ -172,176 +176,133 @@ class _Walk:
         if problem is None and rule:
             problem = judge_rules.violation(written, earlier, self.every, list(rule["forbid"]))
             if problem:
-                return f"RuleViolation: {owner}: this exercise is to be solved without " \
-                       f"{', '.join(rule['forbid'])} ({rule['sentence']}): {problem}"
-        return problem and f"RuleViolation: {owner}: {problem}"
+                return owner, f"{owner}: this exercise is to be solved without " \
+                              f"{', '.join(rule['forbid'])} ({rule['sentence']}): {problem}"
+        return owner, problem and f"{owner}: {problem}"
 
 
 def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, table: dict, *,
-                   timeout: float = 60.0, launcher=None) -> Judgement:
-    """Run the submission ``nb`` in a kernel and judge its test cells (text from ``source``) here."""
+                   timeout: float = 60.0, launcher=None, guard: Path | None = None) -> Judgement:
+    """Run the submission ``nb`` in a kernel and judge its test cells (text from ``source``) here.
+
+    ``nb``'s code cells get what they displayed as outputs, its test cells the judge's report (and an
+    error output when they fail), so that nbgrader scores them as it scores cells it ran. ``guard``: the
+    course folder whose ``nnbook_rules.py`` and ``rules.json`` the kernel starts with."""
     chapter = parse_chapter(Path("chapter.ipynb"), source)
     tests = {t.grade_id: t for ex in chapter.exercises for t in ex.tests}
     tests.update({t.grade_id: t for t in chapter.orphan_tests})
     result = Judgement({g: Verdict(g, t.points) for g, t in tests.items()})
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     walk = _Walk(table, code)
+    cells = {}  # grade id -> the notebook's test cell (its first, if the submission copied it)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            meta = nbgrader_meta(cell)
+            if meta.get("grade_id") in tests and meta.get("grade") and not meta.get("solution"):
+                cells.setdefault(meta["grade_id"], cell)
     with tempfile.TemporaryDirectory(prefix="nnbook-judge-") as cwd:
-        kernel = Kernel(Path(cwd), timeout=timeout, startup=STARTUP, launcher=launcher)
         try:
-            done: set[str] = set()
+            kernel = Kernel(Path(cwd), timeout=timeout, startup=startup(guard), launcher=launcher)
+        except Exception as exc:  # noqa: BLE001 - no kernel: nothing is graded, and the report says why
+            raise KernelLost(f"the kernel did not start: {exc!r}") from exc
+        try:
+            count = 0
             for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
+                count += 1
+                cell.execution_count = count
                 meta = nbgrader_meta(cell)
                 gid = meta.get("grade_id")
                 if gid in tests and meta.get("grade") and not meta.get("solution"):
-                    if gid not in done:
-                        done.add(gid)
+                    if gid not in result.judged:
                         _judge_test(kernel, tests[gid], walk, result)
                     continue
                 walk.student_cell(cell.source)
-                kernel.execute(cell.source)
+                kernel.execute(cell.source, outputs=cell.outputs)
             for gid in tests:  # test cells the submission deleted run at the end, as nbgrader puts them back
-                if gid not in done:
+                if gid not in result.judged:
                     _judge_test(kernel, tests[gid], walk, result)
         except KernelLost as exc:
             result.lost = str(exc)
             for verdict in result.verdicts.values():
-                if not verdict.report:
+                if verdict.grade_id not in result.judged:
                     verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
+                    verdict.error = ("KernelLost", str(exc))
         finally:
             kernel.shutdown()
+    for gid, cell in cells.items():
+        cell.outputs = verdict_outputs(result.verdicts[gid])
     return result
+
+
+def startup(guard: Path | None) -> str:
+    """What the grading kernel runs first: widgets drawn in their first frame only, and the rules guard."""
+    lines = [STARTUP]
+    if guard is not None and (guard / "rules.json").is_file() and (guard / "nnbook_rules.py").is_file():
+        lines.append(
+            "import importlib.util as _u; "
+            f"_s = _u.spec_from_file_location({MODULE_NAME!r}, {str(guard / 'nnbook_rules.py')!r}); "
+            f"_m = _u.module_from_spec(_s); __import__('sys').modules[{MODULE_NAME!r}] = _m; "
+            f"_s.loader.exec_module(_m); _m.install(get_ipython(), {str(guard / 'rules.json')!r}); del _u, _s, _m")
+    return "\n".join(lines)
+
+
+def verdict_outputs(verdict: Verdict) -> list:
+    """A test cell's outputs: the judge's report, then (when it failed) the error nbgrader scores 0."""
+    from grading.remote import error_output
+
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.report)] if verdict.report else []
+    if verdict.error is not None:
+        outputs.append(error_output(*verdict.error))
+    return outputs
+
+
+def _guard(kernel: Kernel, call: str) -> str | None:
+    """Ask the rules guard in the kernel (``begin_tests(...)``, ``end_tests()``); its text, None if it has none.
+
+    The guard is the submission's to break: what it says can only fail a cell (the rules are also read from
+    the source here), and a guard that does not answer says nothing."""
+    _, answer = kernel.execute("", silent=True, expressions={"v": f"__import__('sys').modules[{MODULE_NAME!r}].GUARD.{call}"})
+    value = answer.get("v", {})
+    if value.get("status") != "ok":
+        return None
+    try:
+        text = ast.literal_eval(str(value.get("data", {}).get("text/plain", "None")))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return text if isinstance(text, str) else None
 
 
 def _judge_test(kernel: Kernel, test: TestCell, walk: _Walk, result: Judgement) -> None:
     verdict = result.verdicts[test.grade_id]
-    problem = walk.rule_problem(test)
+    result.judged.add(test.grade_id)
+    owner, problem = walk.rule_problem(test)
+    _guard(kernel, f"begin_tests({owner!r})")
     try:
-        ok, report = run_test(kernel, test, walk.tests_ns)
+        report, error = run_test(kernel, test, walk.tests_ns)
     except KernelLost as exc:
         verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
+        verdict.error = ("KernelLost", str(exc))
         raise
+    seen = _guard(kernel, "end_tests()")
+    if problem is None and seen is not None:
+        problem = seen
     if problem:
-        ok, report = False, report + problem + "\n"
-    verdict.score = test.points if ok else 0.0
-    verdict.report = report
+        report, error = report + f"RuleViolation: {problem}\n", ("RuleViolation", problem)
+    verdict.score = 0.0 if error else test.points
+    verdict.report, verdict.error = report, error
 
-
-# -- a course ---------------------------------------------------------------------------------------
 
 def use_key() -> None:
+    """The judge's checks compare with the answer key: where it is (``NNBOOK_KEY``), and grading on."""
     os.environ.setdefault("NNBOOK_KEY", str(KEY))
     os.environ["NNBOOK_GRADING"] = "1"
 
 
-def judge_course(root: Path, *, timeout: float = 60.0, student: str = "*", assignment: str = "*",
-                 launcher=None) -> dict[tuple[str, str], Judgement]:
-    """Judge every autograded submission of the nbgrader course ``root`` and lower its gradebook scores
-    to the judge's; returns the judgements by (student, assignment)."""
-    use_key()
-    root = Path(root).resolve()
-    table_path = root / "rules.json"
-    table = json.loads(table_path.read_text()) if table_path.is_file() else {}
-    out: dict[tuple[str, str], Judgement] = {}
-    for path in sorted((root / "submitted").glob(f"{student}/{assignment}/*.ipynb")):
-        who, name = path.parent.parent.name, path.parent.name
-        if path.stem != name or not (root / "source" / name / f"{name}.ipynb").is_file():
-            continue
-        source = nbformat.read(root / "source" / name / f"{name}.ipynb", as_version=4)
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception as exc:  # noqa: BLE001 - an unreadable notebook scores 0
-            nb, lost = nbformat.v4.new_notebook(), f"the notebook cannot be read: {exc}"
-        else:
-            lost = None
-        held = _hold(root, who, name)  # nbgrader's scores, 0 in the gradebook until the judge has spoken
-        try:
-            judgement = judge_notebook(nb, source, table, timeout=timeout, launcher=launcher)
-        except Exception as exc:  # noqa: BLE001 - a submission the judge cannot run scores 0, and says why
-            chapter = parse_chapter(Path(f"{name}.ipynb"), source)
-            judgement = Judgement({t.grade_id: Verdict(t.grade_id, t.points, report=f"NOT GRADED  {exc!r}")
-                                   for ex in chapter.exercises for t in ex.tests}, lost=f"the judge failed: {exc!r}")
-        judgement.lost = judgement.lost or lost
-        out[(who, name)] = judgement
-        _record(root, who, name, judgement, held)
-    return out
-
-
-def _gradebook(root: Path):
-    from nbgrader.api import Gradebook
-
-    return Gradebook(f"sqlite:///{root / 'gradebook.db'}", "nnbook")
-
-
-def _hold(root: Path, student: str, name: str) -> dict[str, float]:
-    """nbgrader's automatic scores of a submission, set to 0 meanwhile (a judge that stops halfway leaves 0)."""
-    held: dict[str, float] = {}
-    with _gradebook(root) as gb:
-        try:
-            nbsub = gb.find_submission_notebook(name, name, student)
-        except Exception:  # noqa: BLE001 - nbgrader did not record it: nothing to hold
-            return held
-        for grade in nbsub.grades:
-            if grade.manual_score is None and grade.auto_score is not None:
-                held[grade.name] = float(grade.auto_score)
-                grade.auto_score = 0.0
-        gb.db.commit()
-    return held
-
-
-def _record(root: Path, student: str, name: str, judgement: Judgement, held: dict[str, float]) -> None:
-    """The judge's scores into the gradebook (the lower of nbgrader's, ``held``, and the judge's), its report
-    on disk and in the graded notebook."""
-    from nbgrader.api import MissingEntry
-
-    graded = root / "autograded" / student / name
-    graded.mkdir(parents=True, exist_ok=True)
-    (graded / "judge.json").write_text(json.dumps(
-        {"lost": judgement.lost, "tests": {g: {"score": v.score, "points": v.points, "report": v.report}
-                                           for g, v in judgement.verdicts.items()}}, indent=1))
-    with _gradebook(root) as gb:
-        for gid, verdict in judgement.verdicts.items():
-            try:
-                grade = gb.find_grade(gid, name, name, student)
-            except MissingEntry:
-                continue
-            if grade.manual_score is None and gid in held:
-                grade.auto_score = min(held[gid], verdict.score)
-        gb.db.commit()
-    notebook = graded / f"{name}.ipynb"
-    if notebook.is_file():
-        nb = nbformat.read(notebook, as_version=4)
-        for cell in nb.cells:
-            verdict = judgement.verdicts.get(nbgrader_meta(cell).get("grade_id", ""))
-            if verdict is not None and cell.cell_type == "code":
-                cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-                    "stream", name="stdout", text=f"\n-- graded by the judge: {verdict.score:g} of {verdict.points:g} "
-                                                  f"points --\n{verdict.report}"))
-        nbformat.write(nb, notebook)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("course", type=Path, help="the nbgrader course directory, after nbgrader autograde")
-    parser.add_argument("--timeout", type=float, default=float(os.environ.get("NNBOOK_CELL_TIMEOUT", "60")))
-    parser.add_argument("--student", default="*")
-    parser.add_argument("--assignment", default="*")
-    args = parser.parse_args(argv)
-    launcher = None
-    if os.environ.get("NNBOOK_SANDBOX"):  # make grade: the judge's kernels in the sandbox too, granted only the wire
-        from grading import remote, sandbox
-
-        launcher = sandbox.launcher(allow=[remote.WIRE])
-    judged = judge_course(args.course, timeout=args.timeout, student=args.student, assignment=args.assignment,
-                          launcher=launcher)
-    for (student, name), j in judged.items():
-        got = sum(v.score for v in j.verdicts.values())
-        total = sum(v.points for v in j.verdicts.values())
-        print(f"judged {student}/{name}: {got:g} of {total:g}" + (f" (kernel stopped: {j.lost})" if j.lost else ""))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def report(judgement: Judgement) -> dict:
+    """The judge's report of a submission (``judge.json``)."""
+    return {"lost": judgement.lost,
+            "tests": {g: {"score": v.score, "points": v.points, "report": v.report,
+                          "error": list(v.error) if v.error else None} for g, v in judgement.verdicts.items()}}

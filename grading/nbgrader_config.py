@@ -7,17 +7,21 @@ instructor running an nbgrader course from the book can use it as is.
 Environment variables (set by the Makefile from ``TIMEOUT=...``):
 
 NNBOOK_CELL_TIMEOUT
-    Seconds one cell may run during autograding (default 60). A chapter runs
-    in under 30 s in total, so only a submission that hangs (an endless loop,
-    a training loop that never converges) reaches it: nbgrader then interrupts
-    the kernel, records a ``CellTimeoutError`` in that cell, and goes on with
-    the next cell, so only the exercise that hangs loses its points.
+    Seconds one cell, or one call of a test into the submission, may run
+    during autograding (default 60). A chapter runs in under 30 s in total,
+    so only a submission that hangs (an endless loop, a training loop that
+    never converges) reaches it: the judge then interrupts the kernel,
+    records a ``CellTimeoutError`` in that cell, and goes on with the next
+    cell, so only the exercise that hangs loses its points.
+NNBOOK_ROOT
+    The nnbook repository, whose ``grading`` package autograding runs (set by
+    ``grading/course.py``).
 NNBOOK_SANDBOX
-    The path of ``grading/sandbox.py`` (set by ``make grade``): every grading
+    The path of ``grading/sandbox.py`` (set by ``make grade``): the grading
     kernel then runs in its sandbox (a scratch folder, no network, limits).
 NNBOOK_SANDBOX_ALLOW
-    Paths (``os.pathsep``-separated) the sandboxed kernels may read besides,
-    read-only: ``make grade`` grants the answer key (``NNBOOK_KEY``).
+    Paths (``os.pathsep``-separated) the sandboxed kernel may read besides,
+    read-only (``make grade`` grants nothing more).
 """
 
 import os
@@ -32,50 +36,46 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # -- autograding ------------------------------------------------------------------
-c.Execute.timeout = int(os.environ.get("NNBOOK_CELL_TIMEOUT", "60"))
-c.Execute.interrupt_on_timeout = True
 # Test cells are restored from the source (OverwriteCells, on by default), so an
 # edited test does not count; a deleted test cell is put back and run as well.
-# Note that nbgrader gives a test cell zero when it prints to stderr (e.g. a
-# warning), not only when it raises: the reference solutions must stay quiet.
 c.OverwriteCells.add_missing_cells = True
-# Nobody looks at the interactive figures while grading: the kernels nbgrader starts
-# draw only the first frame of each (nnbook.widgets.settings), so a chapter grades in
-# seconds (nbclient still adds its --HistoryManager.hist_file=:memory:).
-_startup = ["import nnbook.widgets; nnbook.widgets.settings.first_frame_only = True"]
-
-# -- the exercises' rules (grading/rules.py) ----------------------------------------
-# The course directory holds the guard (nnbook_rules.py, from grading/) and its table
-# (rules.json, written by grading/course.py); every grading kernel starts with them
-# loaded, so that a submission using what its exercise forbids scores 0 there.
+# The judge (grading/judge_step.py, grading/judge.py) takes the place of nbgrader's
+# Execute: the submission's cells run once, in a kernel that holds no answer key, and
+# the test cells run outside it, where the submission cannot rewrite them; each test
+# cell gets the judge's report as its output, with an error when it fails, from which
+# nbgrader's SaveAutoGrades files the scores as it would for cells it ran. Nobody looks
+# at the interactive figures while grading: the kernel draws only the first frame of
+# each (nnbook.widgets.settings). The course folder holds the rules guard
+# (nnbook_rules.py, from grading/) and its table (rules.json, written by
+# grading/course.py), which the kernel starts with. The judge needs the nnbook
+# repository's grading package: NNBOOK_ROOT names the repository (grading/course.py
+# sets it), else the folder two above this one (the course in _build/ of a checkout).
+import sys as _sys  # noqa: E402
 from pathlib import Path as _Path  # noqa: E402
 
 _here = _Path(__file__).resolve().parent
-if (_here / "rules.json").is_file() and (_here / "nnbook_rules.py").is_file():
-    _startup.append(
-        "import importlib.util as _u; "
-        f"_s = _u.spec_from_file_location('_nnbook_rules', {str(_here / 'nnbook_rules.py')!r}); "
-        "_m = _u.module_from_spec(_s); __import__('sys').modules['_nnbook_rules'] = _m; "
-        f"_s.loader.exec_module(_m); _m.install(get_ipython(), {str(_here / 'rules.json')!r}); del _u, _s, _m"
-    )
-# one exec_lines value: the statements, in order, on one line
-c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=" + "; ".join(_startup)]
+_root = _Path(os.environ.get("NNBOOK_ROOT") or _here.parent.parent)
+if not (_root / "grading" / "judge_step.py").is_file():
+    raise SystemExit(f"nbgrader_config.py: {_root} is not the nnbook repository (set NNBOOK_ROOT): "
+                     "autograding needs its judge, grading/judge_step.py")
+if str(_root) not in _sys.path:
+    _sys.path.insert(0, str(_root))
+c.Autograde.autograde_preprocessors = [
+    "grading.judge_step.JudgeExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.JudgeExecute.timeout = int(os.environ.get("NNBOOK_CELL_TIMEOUT", "60"))
+c.JudgeExecute.course = str(_here)
+# Note that nbgrader gives a test cell zero when its output has an error or stderr:
+# the judge writes the report of a passing test cell to stdout only.
 
 # -- the sandbox (grading/sandbox.py) -------------------------------------------------
-# `make grade` names the sandbox's file in NNBOOK_SANDBOX: every grading kernel then runs
-# in a scratch copy of its folder, sees only it, Python, the venv and nnbook (read-only),
-# has no network, and limits on CPU time, memory, processes and file size. The guard's
-# two files are granted; NNBOOK_SANDBOX_ALLOW adds paths (e.g. the answer key).
-# A sandbox asked for and not set up stops nbgrader (SystemExit is not caught as a config error).
-if os.environ.get("NNBOOK_SANDBOX"):
-    import importlib.util as _u
-    import sys as _sys
-
-    try:
-        _s = _u.spec_from_file_location("nnbook_sandbox", os.environ["NNBOOK_SANDBOX"])
-        _sandbox = _u.module_from_spec(_s)
-        _sys.modules["nnbook_sandbox"] = _sandbox
-        _s.loader.exec_module(_sandbox)
-        _sandbox.configure_nbgrader(c, allow=[p for p in (_here / "nnbook_rules.py", _here / "rules.json") if p.is_file()])
-    except Exception as _e:
-        raise SystemExit(f"nbgrader_config.py: the sandbox {os.environ['NNBOOK_SANDBOX']} failed: {_e!r}") from _e
+# `make grade` sets NNBOOK_SANDBOX: the judge's kernel then runs in a scratch folder,
+# sees only it, Python, the venv and nnbook (read-only), the judge's wire module and the
+# rules guard, has no network, and limits on CPU time, memory, processes and file size;
+# NNBOOK_SANDBOX_ALLOW adds paths (grading/judge_step.py's launcher).

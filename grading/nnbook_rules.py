@@ -51,6 +51,8 @@ import types
 from pathlib import Path
 
 MODULE_NAME = "_nnbook_rules"
+#: the name the judge's wire module has in the kernel (``grading/remote.py`` loads it)
+WIRE_MODULE = "_nnbook_judge_wire"
 DISPATCH = "__nnbook_rules_dispatch__"
 GUARD: Guard | None = None
 
@@ -256,6 +258,8 @@ class Guard:
                 return f"{frame.f_code.co_name}, line {frame.f_lineno}"
             if filename in self.cell_files and frame.f_code.co_name == "<module>":
                 return None  # the top of a cell of the book
+            if frame.f_globals.get("__name__") == WIRE_MODULE:
+                return None  # the judge's request (its checks run outside the kernel, and are the book's)
             frame = frame.f_back
         return None
 
@@ -283,23 +287,37 @@ class Guard:
         self.active = frozenset(t for r in self.rules.values() if r["chapter"] == chapter for t in r["forbid"])
         exercise = entry.get("tests")
         if exercise:
-            if self.last != exercise:
-                self.before_tests[exercise] = self.window
-            else:
-                self.before_tests.setdefault(exercise, []).extend(self.window)
-            self.window, self.current = [], exercise
+            self.begin_tests(exercise)
 
     def post_run_cell(self, result) -> None:
+        if self.current is None:
+            return
+        raised = isinstance(result.error_in_exec, RuleViolation)
+        text = self.end_tests()
+        if text and not raised:  # the cell failed before its last line, or the submission caught the error
+            print(f"RuleViolation: {text}", file=sys.stderr, flush=True)
+
+    def begin_tests(self, exercise: str) -> None:
+        """A test cell of ``exercise`` starts: what the submission called since the last one is its."""
+        if self.last != exercise:
+            self.before_tests[exercise] = self.window
+        else:
+            self.before_tests.setdefault(exercise, []).extend(self.window)
+        self.window, self.current = [], exercise
+
+    def end_tests(self) -> str | None:
+        """The test cell that began ends: why its exercise breaks its rule (None: it does not, or has none).
+
+        The judge runs the test cells outside this kernel: it calls :meth:`begin_tests` and this, around
+        the calls it makes into the submission for a test cell, to learn what the guard saw."""
         exercise = self.current
         if exercise is None:
-            return
+            return None
+        text = self.verdict(exercise) if exercise in self.rules else None
         self.current, self.last = None, exercise
-        if exercise in self.rules and not isinstance(result.error_in_exec, RuleViolation):
-            text = self.verdict(exercise)
-            if text:  # the cell failed before its last line, or the submission caught the error
-                print(f"RuleViolation: {text}", file=sys.stderr, flush=True)
         self.before_tests.setdefault(exercise, []).extend(self.window)
         self.window = []
+        return text
 
     def transform(self, lines: list[str]) -> list[str]:
         """A test cell of an exercise with a rule ends by checking the rule."""

@@ -46,8 +46,9 @@ class KernelLost(BaseException):
     """The kernel died, exited, or did not answer in time: nothing it did after that counts."""
 
 
-class Interrupted(BaseException):
-    """The student's code ran out of time and was interrupted: the test cell that called it scores 0."""
+class CellTimeoutError(BaseException):
+    """The student's code ran out of time and was interrupted: the test cell that called it scores 0
+    (named as nbclient names a cell that timed out)."""
 
 
 class RemoteError(Exception):
@@ -158,6 +159,77 @@ def _update_mirror(remote: Remote, state: dict, decode: wire.Decoder) -> None:
         r["sent"][name] = wire.Encoder()(r["state"][name])
 
 
+#: bytes of a cell's outputs the judge keeps (what is over is cut, and says so)
+MAX_OUTPUT = 4 << 20
+
+
+class _Outputs:
+    """What the kernel publishes for one cell, as notebook outputs (``nbformat.v4.output_from_msg``)."""
+
+    def __init__(self, msg_id: str, into: list | None) -> None:
+        self.msg_id, self.into, self.size, self.idle, self.cut = msg_id, into, 0, False, False
+        self.clear_next = False  # a clear_output(wait=True): clear when the next output comes
+
+    def take(self, msg: dict) -> None:
+        if msg.get("parent_header", {}).get("msg_id") != self.msg_id:
+            return
+        kind = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
+        content = msg.get("content", {})
+        if kind == "status":
+            self.idle = self.idle or content.get("execution_state") == "idle"
+            return
+        if self.into is None:
+            return
+        if kind == "clear_output":
+            if content.get("wait"):
+                self.clear_next = True
+            else:
+                self.into.clear()
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return
+        if self.clear_next:
+            self.into.clear()
+            self.clear_next = False
+        size = len(repr(content))
+        if self.size + size > MAX_OUTPUT:
+            if not self.cut:
+                self.cut = True
+                self.into.append(_stream("stdout", f"\n[the rest of this cell's output, over {MAX_OUTPUT >> 20} MB, "
+                                                   "is not kept]\n"))
+            return
+        self.size += size
+        from nbformat.v4 import output_from_msg
+
+        try:
+            out = output_from_msg(msg)
+        except (ValueError, KeyError, TypeError):  # not an output nbformat knows: left out
+            return
+        last = self.into[-1] if self.into else None
+        if kind == "stream" and last is not None and last.get("output_type") == "stream" and last.get("name") == out.name:
+            last["text"] += out.text  # one output a stream, as nbclient keeps them
+        else:
+            self.into.append(out)
+
+    def timed_out(self, seconds: float) -> None:
+        if self.into is not None:
+            self.into.append(error_output("CellTimeoutError", f"the cell ran longer than {seconds:g} s and was "
+                                                              "interrupted"))
+
+
+def _stream(name: str, text: str) -> dict:
+    from nbformat.v4 import new_output
+
+    return new_output("stream", name=name, text=text)
+
+
+def error_output(ename: str, evalue: str) -> dict:
+    """A notebook error output (nbgrader scores a grade cell that has one 0)."""
+    from nbformat.v4 import new_output
+
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
 class Kernel:
     """A grading kernel running one submission, and the calls the judge makes into it."""
 
@@ -193,22 +265,24 @@ class Kernel:
         return self.km.is_alive()
 
     def execute(self, code: str, *, silent: bool = False, expressions: dict | None = None,
-                timeout: float | None = None) -> tuple[str, dict]:
+                timeout: float | None = None, outputs: list | None = None) -> tuple[str, dict]:
         """Run ``code`` (a cell) in the kernel: its status (``"ok"``, ``"error"``, or ``"timeout"`` when it was
-        interrupted after ``timeout`` seconds) and its user expressions."""
+        interrupted after ``timeout`` seconds) and its user expressions. ``outputs``: a list that gets what the
+        cell displayed, as notebook outputs (at most :data:`MAX_OUTPUT` bytes of them)."""
         if not self.alive():
             raise KernelLost("the kernel is no longer running")
         # stop_on_error=False: a student cell that raised must not make the kernel abort the judge's next request
         # (ipykernel aborts what arrives while it recovers from an error: under load, the judge's request did)
         msg_id = self.kc.execute(code, silent=silent, store_history=not silent, allow_stdin=False,
                                  stop_on_error=False, user_expressions=expressions or {})
+        sink = _Outputs(msg_id, outputs)
         deadline = time.monotonic() + (timeout or self.timeout)
         interrupted = False
         while True:
             try:
                 reply = self.kc.get_shell_msg(timeout=0.2)
             except queue.Empty:
-                self._drain()
+                self._drain(sink)
                 if not self.alive():
                     raise KernelLost("the kernel died or exited") from None
                 if time.monotonic() > deadline:
@@ -219,19 +293,29 @@ class Kernel:
                 continue
             if reply.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            self._drain()
+            self._drain(sink, until_idle=outputs is not None)
             content = reply.get("content", {})
             if interrupted:
+                sink.timed_out(timeout or self.timeout)
                 return "timeout", {}
             self.last_error = f"{content.get('ename')}: {content.get('evalue')}" if content.get("status") == "error" else ""
             return str(content.get("status")), content.get("user_expressions") or {}
 
-    def _drain(self) -> None:
+    def _drain(self, sink: _Outputs | None = None, until_idle: bool = False) -> None:
+        """Read what the kernel published: all of it that is there, or (``until_idle``) up to the end of the
+        cell ``sink`` stands for (its ``idle`` status; a kernel that never sends it is waited for 5 s)."""
+        give_up = time.monotonic() + 5
         while True:
             try:
-                self.kc.get_iopub_msg(timeout=0)
+                msg = self.kc.get_iopub_msg(timeout=0.05 if until_idle else 0)
             except queue.Empty:
+                if until_idle and not sink.idle and time.monotonic() < give_up and self.alive():
+                    continue
                 return
+            if sink is not None:
+                sink.take(msg)
+                if until_idle and sink.idle:
+                    return
 
     def request(self, req: dict) -> dict:
         """One request to the kernel's :class:`grading.judge_wire.Server`; its reply, checked to be data.
@@ -243,7 +327,7 @@ class Kernel:
         ask.write_text(wire.dumps(req))
         status, _ = self.execute(f"_nnbook_judge.serve_file({str(ask)!r}, {str(answer)!r})", silent=True)
         if status == "timeout":
-            raise Interrupted(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
+            raise CellTimeoutError(f"the submission's code ran longer than {self.timeout:g} s and was interrupted")
         if status != "ok" or not answer.is_file():
             why = self.last_error if status == "error" else f"status {status!r}, no reply file"
             raise KernelLost(f"the kernel did not answer the judge ({why})")

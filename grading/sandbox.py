@@ -1,9 +1,10 @@
 """A grading kernel that a submission cannot get out of (``make grade``).
 
-Every kernel the autograder starts runs in a sandbox of its own:
+Every kernel the autograder (the judge, ``grading/judge_step.py``) starts runs in a
+sandbox of its own:
 
-- **its own scratch folder**: the kernel's working folder (nbgrader's
-  ``autograded/<student>/<chapter>/``) is, for the kernel, a fresh ``tmpfs``
+- **its own scratch folder**: the kernel's working folder (a fresh folder the
+  judge makes for each submission) is, for the kernel, a fresh ``tmpfs``
   holding a copy of that folder's files and nothing else; what the kernel
   writes there is thrown away with it, and nothing it writes reaches a file
   of the grader's;
@@ -47,15 +48,16 @@ Two ways in, for whatever starts a kernel:
     at the same path: the kernel's connection file and ``ipc`` sockets).
 :class:`SandboxedKernelManager`
     a ``jupyter_client`` ``AsyncKernelManager`` whose kernels run so (and
-    :class:`SandboxedSyncKernelManager`, the blocking one). nbclient and
-    nbgrader take it as ``kernel_manager_class``; its ``allow`` and
-    ``limits`` are configurable (``c.SandboxedKernelManager.allow = [...]``).
-    ``grading/nbgrader_config.py`` sets it when ``NNBOOK_SANDBOX`` names this
-    file (``grading/grade.py`` does); ``NNBOOK_SANDBOX_ALLOW`` adds paths.
+    :class:`SandboxedSyncKernelManager`, the blocking one); nbclient takes it
+    as ``kernel_manager_class``; its ``allow`` and ``limits`` are
+    configurable (``c.SandboxedKernelManager.allow = [...]``).
+    :func:`launcher` makes a manager the judge started a sandboxed one; the
+    judge uses it when ``NNBOOK_SANDBOX`` is set (``grading/grade.py`` sets
+    it), granting the wire module and the rules guard;
+    ``NNBOOK_SANDBOX_ALLOW`` adds paths.
 
-The one switch for the answer key: until the hidden tests are judged outside
-the kernel, the kernel needs the key, and ``grading/grade.py`` grants it with
-``allow=[key]`` (``KEY_IN_KERNEL``); a submission can then read it.
+No kernel is granted the answer key: the hidden tests run in the judge's
+process, outside the kernel.
 """
 
 from __future__ import annotations
@@ -420,29 +422,6 @@ def launcher(allow: list[str | os.PathLike] = (), limits: dict | None = None):
 @functools.cache
 def _sandboxed_class(sandboxed: type, cls: type) -> type:
     return type(sandboxed.__name__, (sandboxed, cls), {"__module__": __name__})
-
-
-def configure_nbgrader(c, allow: list[str | os.PathLike] = ()) -> None:
-    """Make ``nbgrader autograde`` run every kernel in the sandbox (called by ``nbgrader_config.py``).
-
-    ``allow``: paths the kernels may read; ``NNBOOK_SANDBOX_ALLOW`` (``os.pathsep``-separated) adds more.
-    nbgrader's ``Execute`` passes its own ``kernel_manager_class``, so the autograde preprocessors get
-    an ``Execute`` that passes this one instead.
-    """
-    from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import Execute
-
-    manager = __getattr__("SandboxedKernelManager")
-
-    class SandboxedExecute(Execute):
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("kernel_manager_class", manager)
-            super().__init__(*args, **kwargs)
-
-    default = Autograde.class_traits()["autograde_preprocessors"].default()
-    c.Autograde.autograde_preprocessors = [SandboxedExecute if p is Execute else p for p in default]
-    extra = [p for p in os.environ.get("NNBOOK_SANDBOX_ALLOW", "").split(os.pathsep) if p]
-    c.SandboxedKernelManager.allow = [str(p) for p in [*allow, *extra]]
 
 
 def __getattr__(name: str):
