@@ -182,12 +182,14 @@ class _Walk:
 
 
 def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, table: dict, *,
-                   timeout: float = 60.0, launcher=None, guard: Path | None = None) -> Judgement:
+                   timeout: float = 60.0, launcher=None, guard: Path | None = None,
+                   cwd: Path | None = None) -> Judgement:
     """Run the submission ``nb`` in a kernel and judge its test cells (text from ``source``) here.
 
     ``nb``'s code cells get what they displayed as outputs, its test cells the judge's report (and an
     error output when they fail), so that nbgrader scores them as it scores cells it ran. ``guard``: the
-    course folder whose ``nnbook_rules.py`` and ``rules.json`` the kernel starts with."""
+    course folder whose ``nnbook_rules.py`` and ``rules.json`` the kernel starts with. ``cwd``: the
+    kernel's working folder (nbgrader's ``autograded/<student>/<chapter>/``; default: a new one)."""
     chapter = parse_chapter(Path("chapter.ipynb"), source)
     tests = {t.grade_id: t for ex in chapter.exercises for t in ex.tests}
     tests.update({t.grade_id: t for t in chapter.orphan_tests})
@@ -201,7 +203,9 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
             meta = nbgrader_meta(cell)
             if meta.get("grade_id") in tests and meta.get("grade") and not meta.get("solution"):
                 cells.setdefault(meta["grade_id"], cell)
-    with tempfile.TemporaryDirectory(prefix="nnbook-judge-") as cwd:
+    with contextlib.ExitStack() as stack:
+        if cwd is None:
+            cwd = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnbook-judge-")))
         try:
             kernel = Kernel(Path(cwd), timeout=timeout, startup=startup(guard), launcher=launcher)
         except Exception as exc:  # noqa: BLE001 - no kernel: nothing is graded, and the report says why

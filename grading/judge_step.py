@@ -52,13 +52,13 @@ class JudgeExecute(NbGraderPreprocessor):
         table_path = root / "rules.json"
         table = json.loads(table_path.read_text()) if table_path.is_file() else {}
         judge.use_key()
+        folder = root / "autograded" / student / info["assignment"]  # where nbgrader's kernel would work
+        folder.mkdir(parents=True, exist_ok=True)
         try:
             judgement = judge.judge_notebook(nb, source, table, timeout=self.timeout, launcher=launcher(root),
-                                             guard=root)
+                                             guard=root, cwd=folder)
         except Exception as exc:  # noqa: BLE001 - a submission the judge cannot run scores 0, and says why
             judgement = not_graded(nb, source, f"the judge failed: {exc!r}")
-        folder = root / "autograded" / student / info["assignment"]
-        folder.mkdir(parents=True, exist_ok=True)
         (folder / "judge.json").write_text(json.dumps(judge.report(judgement), indent=1))
         got = sum(v.score for v in judgement.verdicts.values())
         total = sum(v.points for v in judgement.verdicts.values())

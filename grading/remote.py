@@ -25,6 +25,8 @@ from __future__ import annotations
 import builtins
 import os
 import queue
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -234,18 +236,23 @@ class Kernel:
     """A grading kernel running one submission, and the calls the judge makes into it."""
 
     def __init__(self, cwd: Path, *, timeout: float = 60.0, startup: str = "", launcher=None) -> None:
+        """A kernel working in ``cwd`` (in the sandbox: a scratch copy of it), started by ``launcher``
+        (e.g. ``grading.sandbox.launcher(...)``; default: as ``jupyter_client`` starts kernels)."""
         from jupyter_client import KernelManager
 
         self.timeout = timeout
         self.last_error = ""  # the kernel's error of the last cell that failed (its name and message)
         self.cwd = Path(cwd)
+        # the judge's requests and the kernel's replies: a fresh folder of the judge's, the only one the
+        # sandboxed kernel may write to that the judge reads
+        self.exchange = Path(tempfile.mkdtemp(prefix="nnbook-judge-"))
         self.remotes: dict[int, Remote] = {}
         env = {k: v for k, v in os.environ.items() if k not in HIDDEN_ENV}
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
         self.km = KernelManager(kernel_name="python3")
         if launcher is not None:  # e.g. a sandboxed launcher: it starts the kernel given this manager
-            launcher(self.km, cwd=str(cwd), env=env)
+            launcher(self.km, cwd=str(cwd), env=env, exchange=str(self.exchange))
         else:
             self.km.start_kernel(cwd=str(cwd), env=env)
         self.kc = self.km.client()
@@ -320,9 +327,9 @@ class Kernel:
     def request(self, req: dict) -> dict:
         """One request to the kernel's :class:`grading.judge_wire.Server`; its reply, checked to be data.
 
-        The request and the reply go through two files of the kernel's scratch folder (a model's
+        The request and the reply go through two files of the exchange folder (a model's
         weights are megabytes: as the text of a cell they would be parsed as code)."""
-        ask, answer = self.cwd / ".nnbook-judge-request", self.cwd / ".nnbook-judge-reply"
+        ask, answer = self.exchange / "request", self.exchange / "reply"
         answer.unlink(missing_ok=True)
         ask.write_text(wire.dumps(req))
         status, _ = self.execute(f"_nnbook_judge.serve_file({str(ask)!r}, {str(answer)!r})", silent=True)
@@ -348,7 +355,10 @@ class Kernel:
         try:
             self.kc.stop_channels()
         finally:
-            self.km.shutdown_kernel(now=True)
+            try:
+                self.km.shutdown_kernel(now=True)
+            finally:
+                shutil.rmtree(self.exchange, ignore_errors=True)
 
     # -- names and calls -------------------------------------------------------------------
     def _remote(self, x: dict) -> Remote:

@@ -148,7 +148,7 @@ _counter = iter(range(1 << 30))
 
 def kernel_command(workdir: str | os.PathLike, argv: list[str], *, allow: list[str | os.PathLike] = (),
                    limits: Limits = Limits(), runtime: str | os.PathLike | None = None,
-                   env: dict[str, str] | None = None, share: bool = False) -> list[str]:
+                   env: dict[str, str] | None = None, exchange: str | os.PathLike | None = None) -> list[str]:
     """The command line that runs ``argv`` in a sandbox (see the module docstring).
 
     ``workdir``: the kernel's working folder; it gets a scratch copy of it.
@@ -157,8 +157,9 @@ def kernel_command(workdir: str | os.PathLike, argv: list[str], *, allow: list[s
     it): ``runtime/conn`` is bound read-write at its own path, for the connection file and the
     ``ipc`` sockets (the kernel has no network), and ``runtime/root`` becomes the sandbox's root.
     ``env``: the kernel's environment, filtered by ``ENV_KEEP`` (default: this process's).
-    ``share``: the kernel works in ``workdir`` itself (read-write, given to the kernel's user),
-    not in a copy: for a caller that exchanges files with it there (a fresh folder of its own).
+    ``exchange``: a fresh folder of the caller's, bound read-write at its own path (and given to the
+    kernel's user), for a caller that exchanges files with the kernel there; nothing else of the
+    caller's is writable.
     """
     mode = probe().mode
     runtime = Path(runtime or tempfile.mkdtemp(prefix="nnbook-sandbox-")).resolve()
@@ -171,7 +172,7 @@ def kernel_command(workdir: str | os.PathLike, argv: list[str], *, allow: list[s
         "readonly": _system_paths() + exposed, "limits": dataclasses.asdict(limits),
         "uid": FIRST_UID + (os.getpid() << 8) + next(_counter) % 256,
         "env": {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in ENV_KEEP)},
-        "mpl_cache": _matplotlib_cache(env), "share": share,
+        "mpl_cache": _matplotlib_cache(env), "exchange": str(Path(exchange).resolve()) if exchange else None,
     }
     inner = [sys.executable, "-I", str(HERE), "--inside", json.dumps(spec)]
     if mode == "namespaces":
@@ -277,18 +278,18 @@ def _build_root(spec: dict, uid: int) -> None:
         os.symlink(target, os.path.join(root, "dev", name))
     os.makedirs(root + "/proc", exist_ok=True)
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    if spec["share"]:  # the scratch folder is the caller's (a fresh one, that it reads the kernel's files from)
-        os.chown(workdir, uid, uid)
-        _bind(workdir, root, readonly=False)
-    else:  # the scratch folder: a copy of the working folder's files, at the same path
-        _tmpfs(root + workdir, lim["scratch_bytes"], mode="700", uid=uid)
-        if os.path.isdir(workdir):
-            shutil.copytree(workdir, root + workdir, dirs_exist_ok=True, symlinks=True)
+    if spec["exchange"]:  # the caller's fresh folder, which it reads the kernel's files from
+        os.chown(spec["exchange"], uid, uid)
+        _bind(spec["exchange"], root, readonly=False)
+    # the scratch folder: a copy of the working folder's files, at the same path
+    _tmpfs(root + workdir, lim["scratch_bytes"], mode="700", uid=uid)
+    if os.path.isdir(workdir):
+        shutil.copytree(workdir, root + workdir, dirs_exist_ok=True, symlinks=True)
     home = root + "/tmp/home"
     os.makedirs(home)
     if spec["mpl_cache"]:
         shutil.copytree(spec["mpl_cache"], home + "/.matplotlib", ignore=shutil.ignore_patterns("tex.cache"))
-    for dirpath, dirs, files in [*os.walk(home), *([] if spec["share"] else os.walk(root + workdir))]:
+    for dirpath, dirs, files in [*os.walk(home), *os.walk(root + workdir)]:
         for p in [dirpath, *(os.path.join(dirpath, f) for f in files)]:
             os.lchown(p, uid, uid)
     os.makedirs(root + "/etc", exist_ok=True)
@@ -361,12 +362,13 @@ MANAGER_DOC = """A jupyter_client kernel manager whose kernels run in the sandbo
 
 
 def _manager_mixin():
-    from traitlets import Bool, Dict, HasTraits, List, Unicode
+    from traitlets import Dict, HasTraits, List, Unicode
 
     class SandboxMixin(HasTraits):
         allow = List(Unicode(), help="paths the kernel may also read (read-only), e.g. the answer key").tag(config=True)
         limits = Dict(help="Limits fields to change, e.g. {'memory_bytes': 2 << 30}").tag(config=True)
-        share = Bool(False, help="work in the given folder itself, not in a copy (kernel_command's share)").tag(config=True)
+        exchange = Unicode("", help="a folder bound read-write, to exchange files with the kernel "
+                                    "(kernel_command's exchange)").tag(config=True)
         _announced = False
 
         async def _async_pre_start_kernel(self, **kw):
@@ -387,7 +389,7 @@ def _manager_mixin():
                 (self.log.warning if isolation.mode == "none" else self.log.info)(isolation.describe())
             cmd = kernel_command(kw.get("cwd") or os.getcwd(), kernel_cmd, allow=list(self.allow),
                                  limits=Limits(**self.limits), runtime=self._sandbox_runtime, env=kw.get("env"),
-                                 share=self.share)
+                                 exchange=self.exchange or None)
             return cmd, kw
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
@@ -399,21 +401,22 @@ def _manager_mixin():
 
 
 def launcher(allow: list[str | os.PathLike] = (), limits: dict | None = None):
-    """A function ``launch(km, cwd=..., env=...)`` that starts ``km``'s kernel in the sandbox.
+    """A function ``launch(km, cwd=..., env=..., exchange=...)`` that starts ``km``'s kernel in the sandbox.
 
     For a grader that makes its own ``jupyter_client`` manager and exchanges files with the
-    kernel in ``cwd`` (``grading.remote.Kernel(cwd, launcher=sandbox.launcher(allow=[...]))``):
+    kernel (``grading.remote.Kernel(cwd, launcher=sandbox.launcher(allow=[...]))``):
     the manager becomes a sandboxed one (its class gets :class:`SandboxedSyncKernelManager`'s
-    steps, or the asynchronous ones), and the kernel works in ``cwd`` itself (``share``).
+    steps, or the asynchronous ones); the kernel works in a scratch copy of ``cwd`` and exchanges
+    files with the grader in the folder ``exchange``.
     """
-    def launch(km, *, cwd: str, env: dict[str, str] | None = None, **kw):
+    def launch(km, *, cwd: str, env: dict[str, str] | None = None, exchange: str | None = None, **kw):
         from jupyter_client.manager import AsyncKernelManager
 
         sandboxed = __getattr__("SandboxedKernelManager" if isinstance(km, AsyncKernelManager)
                                 else "SandboxedSyncKernelManager")
         if not isinstance(km, sandboxed):
             km.__class__ = _sandboxed_class(sandboxed, type(km))
-        km.allow, km.limits, km.share = [str(p) for p in allow], dict(limits or {}), True
+        km.allow, km.limits, km.exchange = [str(p) for p in allow], dict(limits or {}), str(exchange or "")
         return km.start_kernel(cwd=cwd, **({} if env is None else {"env": env}), **kw)
 
     return launch

@@ -198,25 +198,32 @@ def test_the_kernel_manager_starts_a_kernel_in_the_sandbox(tmp_path):
 
 
 @isolated
-def test_a_launcher_sandboxes_a_plain_kernel_manager_and_shares_its_folder(tmp_path):
-    """grading.remote.Kernel(cwd, launcher=...): files exchanged in cwd, nothing else visible."""
+def test_a_launcher_sandboxes_a_plain_kernel_manager_and_shares_only_the_exchange_folder(tmp_path):
+    """grading.remote.Kernel(cwd, launcher=...): files exchanged in its exchange folder; the working
+    folder is a scratch copy (what the kernel writes there stays there), nothing else visible."""
     from jupyter_client import KernelManager
 
-    (tmp_path / "request.txt").write_text("ping")
+    work, exchange = tmp_path / "work", tmp_path / "exchange"
+    work.mkdir()
+    exchange.mkdir()
+    (work / "data.txt").write_text("data")
+    (exchange / "request.txt").write_text("ping")
     km = KernelManager(kernel_name="python3")
-    sandbox.launcher(allow=[str(KEY)])(km, cwd=str(tmp_path), env=dict(os.environ))
+    sandbox.launcher(allow=[str(KEY)])(km, cwd=str(work), env=dict(os.environ), exchange=str(exchange))
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        code = (f"import os; open('reply.txt', 'w').write(open('request.txt').read() + ' pong ' + "
-                f"str(os.path.exists({str(ROOT / 'book')!r})) + ' ' + str(os.path.isdir({str(KEY)!r})))")
+        code = (f"import os; ex = {str(exchange)!r}; open('written.txt', 'w').write(open('data.txt').read()); "
+                "open(os.path.join(ex, 'reply.txt'), 'w').write(open(os.path.join(ex, 'request.txt')).read() + "
+                f"' pong ' + str(os.path.exists({str(ROOT / 'book')!r})) + ' ' + str(os.path.isdir({str(KEY)!r})))")
         reply = kc.execute_interactive(code, timeout=60)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok", reply["content"]
-    assert (tmp_path / "reply.txt").read_text() == "ping pong False True"
+    assert (exchange / "reply.txt").read_text() == "ping pong False True"
+    assert sorted(p.name for p in work.iterdir()) == ["data.txt"]  # the copy it wrote to is gone
 
 
 def test_without_unshare_the_sandbox_says_so(monkeypatch, tmp_path):
@@ -309,7 +316,7 @@ def ex1_scores(graded: dict) -> dict[str, float]:
 
 
 def attack_errors(graded: dict, attack: str) -> list[str]:
-    """The errors of the attacked solution cell in nbgrader's run (none: the attack worked there)."""
+    """The errors of the attacked solution cell in the graded notebook (none: the attack worked there)."""
     nb = nbformat.read(graded["tmp"] / "course" / "autograded" / attack / "00_fixture" / "00_fixture.ipynb", as_version=4)
     cell = nb.cells[gc.find_cell(nb, "fixture-ex1")]
     return [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
@@ -317,11 +324,13 @@ def attack_errors(graded: dict, attack: str) -> list[str]:
 
 @pytest.mark.slow
 def test_the_harmless_attacks_work_without_the_sandbox(tmp_path):
-    """The attacks are real: in a kernel as plain nbgrader starts it, each runs through (the
-    judge, whose kernel works in a folder of its own, still gives 0)."""
+    """The attacks are real: in a kernel started without the sandbox, in the submission's folder of the
+    course (where nbgrader's own kernel would work), each runs through and gets the points of the
+    sigmoid it defines: only the sandbox stops them."""
     graded = grade_class(tmp_path, HARMLESS, "--no-sandbox")
     assert graded["proc"].returncode == 0, graded["proc"].stderr[-3000:]
     assert {a: attack_errors(graded, a) for a in HARMLESS} == {a: [] for a in HARMLESS}
+    assert {a: ex1_scores(graded)[a] for a in HARMLESS} == {a: 2.0 for a in HARMLESS}
     assert graded["reached"] and set(graded["reached"]) == {b"hostile"}, graded["reached"]
 
 
@@ -341,7 +350,7 @@ def test_an_attack_scores_zero_on_its_exercise(hostile, attack):
     scores = ex1_scores(hostile)
     assert attack in scores, f"{attack} was not graded:\n{hostile['proc'].stderr[-3000:]}"
     assert scores[attack] == 0, f"{attack} scored {scores[attack]} on the exercise it attacked"
-    assert attack_errors(hostile, attack), f"{attack} ran through in nbgrader's sandboxed kernel"
+    assert attack_errors(hostile, attack), f"{attack} ran through in the sandboxed kernel"
 
 
 @pytest.mark.slow
