@@ -49,15 +49,17 @@ c.OverwriteCells.add_missing_cells = True
 # (nnbook_rules.py, from grading/) and its table (rules.json, written by
 # grading/course.py), which the kernel starts with. The judge needs the nnbook
 # repository's grading package: NNBOOK_ROOT names the repository (grading/course.py
-# sets it), else the folder two above this one (the course in _build/ of a checkout).
+# sets it), else the folder above this one (this file in grading/) or two above (a
+# course in _build/ of a checkout).
 import sys as _sys  # noqa: E402
 from pathlib import Path as _Path  # noqa: E402
 
 _here = _Path(__file__).resolve().parent
-_root = _Path(os.environ.get("NNBOOK_ROOT") or _here.parent.parent)
-if not (_root / "grading" / "judge_step.py").is_file():
-    raise SystemExit(f"nbgrader_config.py: {_root} is not the nnbook repository (set NNBOOK_ROOT): "
-                     "autograding needs its judge, grading/judge_step.py")
+_candidates = [_Path(os.environ["NNBOOK_ROOT"])] if os.environ.get("NNBOOK_ROOT") else [_here.parent, _here.parent.parent]
+_root = next((r for r in _candidates if (r / "grading" / "judge_step.py").is_file()), None)
+if _root is None:
+    raise SystemExit(f"nbgrader_config.py: no nnbook repository in {', '.join(map(str, _candidates))} "
+                     "(set NNBOOK_ROOT): autograding needs its judge, grading/judge_step.py")
 if str(_root) not in _sys.path:
     _sys.path.insert(0, str(_root))
 c.Autograde.autograde_preprocessors = [

@@ -38,11 +38,11 @@ student edition), then ``nbgrader autograde`` of two students:
                student edition's cells before the exercises are the chapter's
                own (a test checks this), so they are not run a second time.
 
-``Course.autograde`` runs the judge (grading/judge.py) after nbgrader, so
-every score checked here is the lower of nbgrader's and the judge's: the
-reference solutions score full marks, and every wrong submission 0, through
-both; tests/test_grading_judge.py grades the submissions that attack the
-checks from inside the kernel.
+``Course.autograde`` is ``nbgrader autograde``, whose execution step is the
+judge (grading/judge_step.py, grading/judge.py), so every score checked here
+is the judge's, as nbgrader files it: the reference solutions score full
+marks, and every wrong submission 0; tests/test_grading_judge.py grades the
+submissions that attack the checks from inside the kernel.
 
 On the fixture chapter, with a 5 s cell timeout, ``loop`` (an endless loop),
 ``raises`` (a solution cell that raises), ``tamper`` (a test cell replaced
@@ -414,8 +414,11 @@ def test_nbgrader_config_stops_hanging_cells():
     from traitlets.config.loader import PyFileConfigLoader
 
     cfg = PyFileConfigLoader(gc.CONFIG.name, path=str(gc.CONFIG.parent)).load_config()
-    assert 0 < cfg.Execute.timeout <= 600
-    assert cfg.Execute.interrupt_on_timeout is True
+    assert 0 < cfg.JudgeExecute.timeout <= 600
+    # the judge runs the notebook: nbgrader's own Execute, which runs the tests in the student's kernel, is gone
+    steps = list(cfg.Autograde.autograde_preprocessors)
+    assert steps[0] == "grading.judge_step.JudgeExecute" and not any("Execute" in str(p) for p in steps[1:]), steps
+    assert "nbgrader.preprocessors.SaveAutoGrades" in steps
     assert "NotImplementedError" in cfg.ClearSolutions.code_stub["python"]
 
 
@@ -703,13 +706,10 @@ def test_make_grade_writes_one_row_per_student_and_exercise(graded):
     }
 
 
-def test_interactive_figures_draw_one_frame_while_autograding():
-    """The kernels the autograder starts (nbgrader_config.py's Execute.extra_arguments) draw one frame a figure."""
-    from jupyter_client.manager import start_new_kernel
-    from traitlets.config.loader import PyFileConfigLoader
+def test_interactive_figures_draw_one_frame_while_autograding(tmp_path):
+    """The kernel the judge starts (grading/judge.py's startup) draws one frame a figure."""
+    from grading import judge, remote
 
-    config = PyFileConfigLoader(gc.CONFIG.name, path=str(gc.CONFIG.parent)).load_config()
-    km, kc = start_new_kernel(kernel_name="python3", extra_arguments=list(config.Execute.extra_arguments))
     code = textwrap.dedent("""
         import matplotlib.pyplot as plt
         from nnbook import widgets
@@ -722,10 +722,11 @@ def test_interactive_figures_draw_one_frame_while_autograding():
         fig = widgets.interactive(draw, a=[1, 2, 3], b=[0, 1])
         print(calls, len(fig.frames))
     """)
-    out: list[str] = []
+    kernel = remote.Kernel(tmp_path, timeout=60, startup=judge.startup(None))
+    out: list = []
     try:
-        kc.execute_interactive(code, timeout=60, output_hook=lambda msg: out.append(msg["content"].get("text", "")))
+        status, _ = kernel.execute(code, outputs=out)
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    assert "".join(out).strip() == "[(1, 0)] 6"
+        kernel.shutdown()
+    assert status == "ok", out
+    assert "".join(o.get("text", "") for o in out if o.output_type == "stream").strip() == "[(1, 0)] 6", out

@@ -6,9 +6,10 @@ submission whose other exercises are left as the student edition has them
 (``raise NotImplementedError()``). They are graded by ``python -m
 grading.grade`` (what ``make grade`` runs) as a class, on a book of two
 chapters: the fixture chapter and chapter 6, *Backpropagation* (the issue's
-17-of-17 example). nbgrader runs them in the student's kernel, where each
-exploit works; the judge (``grading/judge.py``) runs the tests outside it, so
-the tables show 0 for every exercise not solved. The reference solutions of
+17-of-17 example). In nbgrader's own execution step, which runs the tests in
+the student's kernel, each exploit works; the judge (``grading/judge.py``),
+which takes that step's place, runs the tests outside it, so the tables show 0
+for every exercise not solved. The reference solutions of
 both chapters still score full marks through the same pipeline (every chapter's
 reference solutions are graded, judge included, by ``tests/test_grading.py``).
 """

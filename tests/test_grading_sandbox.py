@@ -326,11 +326,12 @@ def attack_errors(graded: dict, attack: str) -> list[str]:
 def test_the_harmless_attacks_work_without_the_sandbox(tmp_path):
     """The attacks are real: in a kernel started without the sandbox, in the submission's folder of the
     course (where nbgrader's own kernel would work), each runs through and gets the points of the
-    sigmoid it defines: only the sandbox stops them."""
+    sigmoid it defines (but read-key, whose source names the key): only the sandbox stops them."""
     graded = grade_class(tmp_path, HARMLESS, "--no-sandbox")
     assert graded["proc"].returncode == 0, graded["proc"].stderr[-3000:]
     assert {a: attack_errors(graded, a) for a in HARMLESS} == {a: [] for a in HARMLESS}
-    assert {a: ex1_scores(graded)[a] for a in HARMLESS} == {a: 2.0 for a in HARMLESS}
+    # read-key's source names the key (NNBOOK_KEY): the judge gives it 0 for that alone
+    assert {a: ex1_scores(graded)[a] for a in HARMLESS} == {a: 0.0 if a == "read-key" else 2.0 for a in HARMLESS}
     assert graded["reached"] and set(graded["reached"]) == {b"hostile"}, graded["reached"]
 
 
