@@ -1,10 +1,10 @@
-"""The exercises' rules, enforced inside the grading kernel (loaded by ``nbgrader_config.py``).
+"""The exercises' rules, enforced inside the grading kernel (the judge's kernel starts with it loaded).
 
 ``grading/rules.py`` declares, for an exercise, the ``nnbook`` names its text
 forbids (``nnbook.Linear``, ``nnbook.init``, ``nnbook`` itself for "NumPy
 only"). ``make grade`` writes them, with a fingerprint of every cell of the
-book that is not a solution (``rules.json``), next to the course's
-``nbgrader_config.py``, which starts every grading kernel with this module
+book that is not a solution (``rules.json``), into the course folder, and
+the judge (``grading/judge.py``) starts every grading kernel with this module
 loaded. This module does not import ``grading`` or the book: it only reads
 that table.
 
@@ -25,7 +25,8 @@ How a use is seen
 When it counts
     A submission's calls are collected from the end of one exercise's test
     cells to the next test cell, and during a test cell. A test cell of an
-    exercise with a rule first fails with ``RuleViolation`` when the code
+    exercise with a rule (run by the judge outside the kernel: the judge asks
+    :meth:`Guard.end_tests`) fails with ``RuleViolation`` when the code
     before it used a forbidden name, or when a name the exercise defines
     *is* one (``sigmoid = nb.functional.sigmoid``), subclasses one
     (``class MyLinear(nb.Linear)``), or holds one (``functools.partial``,
@@ -51,8 +52,6 @@ import types
 from pathlib import Path
 
 MODULE_NAME = "_nnbook_rules"
-#: the name the judge's wire module has in the kernel (``grading/remote.py`` loads it)
-WIRE_MODULE = "_nnbook_judge_wire"
 DISPATCH = "__nnbook_rules_dispatch__"
 GUARD: Guard | None = None
 
@@ -258,8 +257,6 @@ class Guard:
                 return f"{frame.f_code.co_name}, line {frame.f_lineno}"
             if filename in self.cell_files and frame.f_code.co_name == "<module>":
                 return None  # the top of a cell of the book
-            if frame.f_globals.get("__name__") == WIRE_MODULE:
-                return None  # the judge's request (its checks run outside the kernel, and are the book's)
             frame = frame.f_back
         return None
 

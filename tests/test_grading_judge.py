@@ -143,3 +143,38 @@ def test_a_broken_first_cell_costs_only_its_own_exercise(tables):
     assert got["fixture-ex1"][0] == 0, got
     lost = {ex: s for ex, s in got.items() if ex != "fixture-ex1" and s[0] != s[1]}
     assert not lost, f"a syntax error in Exercise 1 cost other exercises: {lost}"
+
+
+# -- the rules guard in the judged kernel ------------------------------------------------------------
+
+FIXTURE_RULE = {"fixture-ex1": "Do not call `nb.functional.sigmoid`"}
+
+
+@pytest.mark.parametrize("guarded", [True, False], ids=["guard", "no-guard"])
+def test_the_guard_in_the_kernel_fails_a_call_the_source_reading_misses(tmp_path, monkeypatch, guarded):
+    """The judge asks the kernel's rules guard what the submission called while a test cell's checks ran.
+    With the static reading switched off (a route it does not see), the guard alone fails the cell; without
+    the guard, the same submission passes: the zero is the guard's doing."""
+    from grading import judge, judge_rules
+    from grading import rules as gr
+
+    source = nbformat.read(FIXTURE, as_version=4)
+    rules = {g: gr.Rule(("nnbook.functional.sigmoid",), s) for g, s in FIXTURE_RULE.items()}
+    table = gr.table([("00_fixture", source)], rules)
+    (tmp_path / "rules.json").write_text(__import__("json").dumps(table))
+    (tmp_path / "nnbook_rules.py").write_text((ROOT / "grading" / "nnbook_rules.py").read_text())
+    monkeypatch.setattr(judge_rules, "violation", lambda *args, **kwargs: None)
+    forbidden = (ROOT / "tests" / "grading" / "fixture" / "fixture-ex1--forbidden.py").read_text()
+    nb = gc.with_cell_source(source, "fixture-ex1", forbidden)
+    result = judge.judge_notebook(nb, source, table, timeout=30, guard=tmp_path if guarded else None)
+    verdict = result.verdicts["fixture-ex1-tests"]
+    others = {g: v.score for g, v in result.verdicts.items() if g != "fixture-ex1-tests"}
+    assert others == {"fixture-ex2-tests": 2.0, "fixture-ex3-tests": 1.0}, result
+    if guarded:
+        assert verdict.score == 0 and verdict.error and verdict.error[0] == "RuleViolation", verdict
+        assert "fixture-ex1: this exercise is to be solved without nnbook.functional.sigmoid" in verdict.error[1]
+        assert "your code called nnbook.functional.sigmoid" in verdict.error[1], verdict.error
+        test_cell = nb.cells[gc.find_cell(nb, "fixture-ex1-tests")]
+        assert [o.ename for o in test_cell.outputs if o.output_type == "error"] == ["RuleViolation"]
+    else:
+        assert verdict.score == 2.0 and verdict.error is None, verdict
