@@ -254,6 +254,26 @@ def _tmpfs(target: str, size: int, mode: str = "1777", uid: int = 0) -> None:
     _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode={mode},uid={uid},gid={uid}")
 
 
+def _skeletons(paths: list[str]) -> list[str]:
+    """The folders ``/tmp/<name>`` and ``/dev/shm/<name>`` that lead to paths shown deeper down.
+
+    The sandbox's ``/tmp`` and ``/dev/shm`` are its own and writable; the folders that lead from them to
+    what is shown there (a working folder under ``/tmp``, the kernel's connection folder) get a file
+    system of their own that is made read-only, as the root's is. Without it, a kernel that is root of a
+    user namespace could create files next to them (say ``../../gradebook.db``, in its own ``/tmp``):
+    nothing anyone else sees, but a submission could take it for a write that worked."""
+    tops: set[str] = set()
+    exact: set[str] = set()
+    for path in paths:
+        for base in ("/tmp", "/dev/shm"):
+            rel = os.path.relpath(os.path.realpath(path), base)
+            if rel.startswith("..") or rel == ".":
+                continue
+            parts = rel.split(os.sep)
+            (exact if len(parts) == 1 else tops).add(os.path.join(base, parts[0]))
+    return sorted(tops - exact)
+
+
 def _build_root(spec: dict, uid: int) -> None:
     """The sandbox's file system under ``runtime/root``, then ``pivot_root`` into it."""
     runtime, workdir, lim = spec["runtime"], spec["workdir"], spec["limits"]
@@ -262,6 +282,9 @@ def _build_root(spec: dict, uid: int) -> None:
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
     for sub in ["tmp", "dev/shm"]:  # first: what is shown below /tmp goes on top of it
         _tmpfs(os.path.join(root, sub), lim["tmp_bytes"])
+    skeletons = _skeletons([*spec["readonly"], os.path.join(runtime, "conn"), workdir, *([spec["exchange"]] if spec["exchange"] else [])])
+    for top in skeletons:  # the folders that lead to what is shown there, read-only once it is shown
+        _tmpfs(root + top, 1 << 20, mode="755")
     for path in spec["readonly"]:
         if os.path.lexists(path) and not os.path.lexists(root + path):
             _bind(path, root)
@@ -297,6 +320,8 @@ def _build_root(spec: dict, uid: int) -> None:
         f.write(f"root:x:0:0::/:/bin/false\nstudent:x:{uid}:{uid}::/tmp/home:/bin/false\n")
     with open(root + "/etc/group", "w") as f:
         f.write(f"root:x:0:\nstudent:x:{uid}:\n")
+    for top in skeletons:
+        _mount(None, root + top, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(root)
     machine = os.uname().machine
     _check(_libc.syscall(SYS_PIVOT_ROOT[machine], b".", b"."), "pivot_root")

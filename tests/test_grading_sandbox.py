@@ -9,6 +9,7 @@ next to two honest students, with ``make grade``'s command and nothing granted.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import os
 import socket
@@ -81,6 +82,29 @@ def test_what_the_kernel_writes_stays_in_its_scratch_folder(tmp_path):
     assert "wrote" not in proc.stdout, proc.stdout
     assert sorted(os.listdir(tmp_path / "work")) == []  # a copy: the folder itself is untouched
     assert not (tmp_path / "evil.txt").exists() and not (Path(sys.prefix) / "evil.txt").exists()
+
+
+@isolated
+def test_in_a_user_namespace_the_folders_leading_to_the_scratch_folder_are_read_only(tmp_path, monkeypatch):
+    """A grader that is not root gets a user namespace, whose kernel is its root: only read-only mounts stop
+    it. The folders leading from the sandbox's own /tmp to its working folder (here under /tmp) are such."""
+    monkeypatch.setattr(sandbox, "probe", lambda: sandbox.Isolation("user-namespaces", "chosen by the test"))
+    proc = run(tmp_path, """
+        import os
+        for p in ["../next-to-work.txt", "../../two-up.txt", "/tmp/own.txt"]:
+            try:
+                open(p, "w").write("x")
+                print("wrote", p)
+            except OSError as e:
+                print("refused", p, e.errno)
+        print("uid", os.getuid())
+    """)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[-1] == "uid 0", lines  # root of its namespace
+    assert lines[:2] == [f"refused ../next-to-work.txt {errno.EROFS}", f"refused ../../two-up.txt {errno.EROFS}"], lines
+    assert lines[2] == "wrote /tmp/own.txt", lines  # its own /tmp stays writable
+    assert not (tmp_path / "next-to-work.txt").exists() and not Path("/tmp/own.txt").exists()
 
 
 @isolated
@@ -370,7 +394,11 @@ def test_the_other_students_grades_are_unchanged(hostile):
 @isolated
 def test_no_file_outside_the_scratch_folder_changed(hostile):
     assert not hostile["changed"], f"changed by grading: {sorted(hostile['changed'])}"
-    assert hostile["home"][0] == hostile["home"][1]
+    # the grader's own Jupyter and IPython make their folders in a new user's HOME on first use
+    own = {".jupyter", ".ipython", ".local", ".cache", ".config"}
+    home_before, home_after = ([n for n in names if n not in own] for names in hostile["home"])
+    assert home_before == home_after, hostile["home"]
+    assert not (Path.home() / "nnbook-hostile-was-here").exists()
     assert not hostile["course_files"], hostile["course_files"]
     assert not Path("/tmp/nnbook-hostile-was-here").exists()
     assert not hostile["reached"], f"a submission reached the grader's machine: {hostile['reached']}"
