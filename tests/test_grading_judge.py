@@ -92,7 +92,7 @@ def tables(tmp_path_factory) -> dict:
                    subs / "broken-first" / "00_fixture.ipynb")
     out = tmp / "grades"
     proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out),
-                           "--course", str(tmp / "course"), "--book", str(book), "--timeout", "30"],
+                           "--course", str(tmp / "course"), "--book", str(book), "--timeout", "30", "--feedback"],
                           cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert (out / "exercises.csv").is_file(), proc.stdout + proc.stderr
     with open(out / "exercises.csv") as f:
@@ -144,6 +144,22 @@ def test_a_broken_first_cell_costs_only_its_own_exercise(tables):
     lost = {ex: s for ex, s in got.items() if ex != "fixture-ex1" and s[0] != s[1]}
     assert not lost, f"a syntax error in Exercise 1 cost other exercises: {lost}"
 
+
+
+def feedback(tables: dict, student: str, chapter: str) -> str:
+    path = tables["course"] / "feedback" / student / chapter / f"{chapter}.html"
+    assert path.is_file(), f"no feedback for {student}/{chapter}: {tables['proc'].stdout[-2000:]}"
+    return path.read_text()
+
+
+def test_the_feedback_shows_the_judges_report_and_score(tables):
+    """nbgrader's feedback is written from the outputs the judge gave the cells: its checks' lines, its score."""
+    html = feedback(tables, "reference", "00_fixture")
+    assert "PASS  sigmoid(0)" in html and "Exercise 1: more cases: all 2 checks passed." in html
+    assert "Score: 5.0 / 5.0" in html, "the reference's score is not in its feedback"
+    patched = feedback(tables, "patch-checks", "00_fixture")
+    assert "FAIL" in patched, "the exploit's feedback shows no failed check"
+    assert "Score: 0.0 / 5.0" in patched, "the exploit's feedback does not show its score of 0"
 
 # -- the rules guard in the judged kernel ------------------------------------------------------------
 
