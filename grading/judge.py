@@ -206,11 +206,12 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
     with contextlib.ExitStack() as stack:
         if cwd is None:
             cwd = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnbook-judge-")))
+        kernel = None
         try:
-            kernel = Kernel(Path(cwd), timeout=timeout, startup=startup(guard), launcher=launcher)
-        except Exception as exc:  # noqa: BLE001 - no kernel: nothing is graded, and the report says why
-            raise KernelLost(f"the kernel did not start: {exc!r}") from exc
-        try:
+            try:
+                kernel = Kernel(Path(cwd), timeout=timeout, startup=startup(guard), launcher=launcher)
+            except Exception as exc:  # noqa: BLE001 - no kernel: nothing is graded, and the report says why
+                raise KernelLost(f"the kernel did not start: {exc!r}") from exc
             count = 0
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -235,7 +236,8 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
                     verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
                     verdict.error = ("KernelLost", str(exc))
         finally:
-            kernel.shutdown()
+            if kernel is not None:
+                kernel.shutdown()
     for gid, cell in cells.items():
         cell.outputs = verdict_outputs(result.verdicts[gid])
     return result

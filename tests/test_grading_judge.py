@@ -194,3 +194,20 @@ def test_the_guard_in_the_kernel_fails_a_call_the_source_reading_misses(tmp_path
         assert [o.ename for o in test_cell.outputs if o.output_type == "error"] == ["RuleViolation"]
     else:
         assert verdict.score == 2.0 and verdict.error is None, verdict
+
+
+def test_a_kernel_that_does_not_start_fails_every_test_cell_and_says_why(tmp_path):
+    """The judge's step must not stop nbgrader: with no kernel, each test cell gets an error output."""
+    from grading import judge
+
+    def broken_launcher(km, **kwargs):
+        raise OSError("no kernel here")
+
+    source = nbformat.read(FIXTURE, as_version=4)
+    nb = nbformat.read(FIXTURE, as_version=4)
+    result = judge.judge_notebook(nb, source, {}, timeout=10, launcher=broken_launcher)
+    assert result.lost and "the kernel did not start" in result.lost and "no kernel here" in result.lost
+    assert {g: v.score for g, v in result.verdicts.items()} == {g: 0.0 for g in result.verdicts}
+    for g in result.verdicts:
+        outputs = nb.cells[gc.find_cell(nb, g)].outputs
+        assert [o.ename for o in outputs if o.output_type == "error"] == ["KernelLost"], (g, outputs)
