@@ -260,8 +260,8 @@ def verdict_outputs(verdict: Verdict) -> list:
     from grading.remote import error_output
 
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.report)] if verdict.report else []
-    if verdict.error is not None:
-        outputs.append(error_output(*verdict.error))
+    if verdict.error is not None or verdict.score < verdict.points:  # nbgrader scores what has no error in full
+        outputs.append(error_output(*(verdict.error or ("NotGraded", "the judge did not pass this test"))))
     return outputs
 
 
@@ -284,15 +284,16 @@ def _guard(kernel: Kernel, call: str) -> str | None:
 def _judge_test(kernel: Kernel, test: TestCell, walk: _Walk, result: Judgement) -> None:
     verdict = result.verdicts[test.grade_id]
     result.judged.add(test.grade_id)
+    verdict.error = ("NotGraded", "the judge did not finish this test")  # until it has: a test fails by default
     owner, problem = walk.rule_problem(test)
-    _guard(kernel, f"begin_tests({owner!r})")
     try:
+        _guard(kernel, f"begin_tests({owner!r})")
         report, error = run_test(kernel, test, walk.tests_ns)
+        seen = _guard(kernel, "end_tests()")
     except KernelLost as exc:
         verdict.report = f"NOT GRADED  the notebook's kernel stopped before this test: {exc}"
         verdict.error = ("KernelLost", str(exc))
         raise
-    seen = _guard(kernel, "end_tests()")
     if problem is None and seen is not None:
         problem = seen
     if problem:

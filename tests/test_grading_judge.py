@@ -211,3 +211,28 @@ def test_a_kernel_that_does_not_start_fails_every_test_cell_and_says_why(tmp_pat
     for g in result.verdicts:
         outputs = nb.cells[gc.find_cell(nb, g)].outputs
         assert [o.ename for o in outputs if o.output_type == "error"] == ["KernelLost"], (g, outputs)
+
+
+@pytest.mark.parametrize("attack", [
+    "sys.modules['_nnbook_rules'].GUARD.end_tests = lambda: os._exit(0)",    # the kernel dies after the checks
+    "sys.modules['_nnbook_rules'].GUARD.begin_tests = lambda e: os._exit(0)",  # ... or before them
+])
+def test_a_kernel_that_dies_when_the_judge_asks_its_guard_scores_zero_there(tmp_path, attack):
+    """nbgrader scores a test cell without an error output in full: a failed or unfinished test always has one."""
+    from nbgrader.utils import determine_grade
+
+    from grading import judge
+    from grading import rules as gr
+
+    source = nbformat.read(FIXTURE, as_version=4)
+    rules = {g: gr.Rule(("nnbook.functional.sigmoid",), s) for g, s in FIXTURE_RULE.items()}
+    table = gr.table([("00_fixture", source)], rules)
+    (tmp_path / "rules.json").write_text(__import__("json").dumps(table))
+    (tmp_path / "nnbook_rules.py").write_text((ROOT / "grading" / "nnbook_rules.py").read_text())
+    wrong = f"import os, sys\n{attack}\n\ndef sigmoid(z):\n    return 0.5 + 0 * np.asarray(z, dtype=float)\n"
+    nb = gc.with_cell_source(source, "fixture-ex1", wrong)
+    result = judge.judge_notebook(nb, source, table, timeout=30, guard=tmp_path)
+    assert result.lost, result
+    for g in result.verdicts:
+        cell = nb.cells[gc.find_cell(nb, g)]
+        assert determine_grade(cell)[0] == 0, (g, cell.outputs)
