@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import re
-import shutil
 
 import matplotlib
 
@@ -307,47 +306,36 @@ def test_bad_draw_and_title():
 # ---------------------------------------------------------------- in a browser
 
 
-def _browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.skip("no chromium executable (apt-get install chromium) for the in-browser check")
-    return sync_api, exe
-
-
-def test_player_swaps_frames_in_a_browser(fig):
+def test_player_swaps_frames_in_a_browser(fig, browser):
     """Two players on one page, driven like a reader would: each moves its own image only."""
-    sync_api, exe = _browser()
     second = widgets.player(fig.frames[:3], labels=["a", "b", "c"], name="stage")
     page_html = f"<!doctype html><html><body>{fig.html}<p>text between</p>{second.html}</body></html>"
     requests = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_content(page_html)
-            first, other = page.locator(".nnbook-player").nth(0), page.locator(".nnbook-player").nth(1)
+    page = browser.new_page()
+    try:
+        page.on("request", lambda r: requests.append(r.url))
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_content(page_html)
+        first, other = page.locator(".nnbook-player").nth(0), page.locator(".nnbook-player").nth(1)
 
-            def shown(player):
-                return decode(player.locator("img.nnbook-frame").get_attribute("src"))
+        def shown(player):
+            return decode(player.locator("img.nnbook-frame").get_attribute("src"))
 
-            assert shown(first) == fig.frames[0]
-            first.locator("input[type=range]").fill("3")  # w = 0.5
-            assert shown(first) == fig.frame(w=0.5, activation="relu")
-            assert first.locator("output").inner_text() == "0.5"
-            first.locator("select").select_option("tanh")
-            assert shown(first) == fig.frame(w=0.5, activation="tanh")
-            assert first.locator("img").get_attribute("alt") == "A neuron; w = 0.5, activation = tanh"
-            assert shown(other) == fig.frames[0]  # the other player did not move
-            other.locator("select").select_option("c")
-            assert shown(other) == fig.frames[2]
-            assert shown(first) == fig.frame(w=0.5, activation="tanh")
-            assert errors == []
-        finally:
-            browser.close()
+        assert shown(first) == fig.frames[0]
+        first.locator("input[type=range]").fill("3")  # w = 0.5
+        assert shown(first) == fig.frame(w=0.5, activation="relu")
+        assert first.locator("output").inner_text() == "0.5"
+        first.locator("select").select_option("tanh")
+        assert shown(first) == fig.frame(w=0.5, activation="tanh")
+        assert first.locator("img").get_attribute("alt") == "A neuron; w = 0.5, activation = tanh"
+        assert shown(other) == fig.frames[0]  # the other player did not move
+        other.locator("select").select_option("c")
+        assert shown(other) == fig.frames[2]
+        assert shown(first) == fig.frame(w=0.5, activation="tanh")
+        assert errors == []
+    finally:
+        page.close()
     assert [u for u in requests if not u.startswith(("data:", "about:"))] == []
 
 
