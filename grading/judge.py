@@ -31,12 +31,10 @@ next to its graded notebook (``judge.json``).
 
 from __future__ import annotations
 
-import argparse
 import ast
 import builtins
 import contextlib
 import io
-import json
 import os
 import sys
 import tempfile
@@ -52,7 +50,7 @@ import nbformat  # noqa: E402
 from grading import judge_rules  # noqa: E402
 from grading.course import ROOT, TestCell, nbgrader_meta, parse_chapter  # noqa: E402
 from grading.nnbook_rules import MODULE_NAME, fingerprint  # noqa: E402
-from grading.remote import Kernel, KernelLost  # noqa: E402
+from grading.remote import Kernel, KernelLost, error_output  # noqa: E402
 
 KEY = ROOT / "grading" / "key"
 STARTUP = "import nnbook.widgets; nnbook.widgets.settings.first_frame_only = True"
@@ -74,9 +72,6 @@ class Judgement:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     lost: str | None = None  # why the kernel stopped answering, if it did
     judged: set[str] = field(default_factory=set)  # the test cells judged so far
-
-    def scores(self) -> dict[str, float]:
-        return {g: v.score for g, v in self.verdicts.items()}
 
 
 # -- one test cell, in the judge ------------------------------------------------------------------
@@ -190,19 +185,13 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
     error output when they fail), so that nbgrader scores them as it scores cells it ran. ``guard``: the
     course folder whose ``nnbook_rules.py`` and ``rules.json`` the kernel starts with. ``cwd``: the
     kernel's working folder (nbgrader's ``autograded/<student>/<chapter>/``; default: a new one)."""
-    chapter = parse_chapter(Path("chapter.ipynb"), source)
-    tests = {t.grade_id: t for ex in chapter.exercises for t in ex.tests}
-    tests.update({t.grade_id: t for t in chapter.orphan_tests})
+    tests = test_cells(source)
     result = Judgement({g: Verdict(g, t.points) for g, t in tests.items()})
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     walk = _Walk(table, code)
-    cells = {}  # grade id -> the notebook's test cell (its first, if the submission copied it)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            meta = nbgrader_meta(cell)
-            if meta.get("grade_id") in tests and meta.get("grade") and not meta.get("solution"):
-                cells.setdefault(meta["grade_id"], cell)
     with contextlib.ExitStack() as stack:
         if cwd is None:
             cwd = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnbook-judge-")))
@@ -218,9 +207,8 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
                     continue
                 count += 1
                 cell.execution_count = count
-                meta = nbgrader_meta(cell)
-                gid = meta.get("grade_id")
-                if gid in tests and meta.get("grade") and not meta.get("solution"):
+                gid = _test_id(cell, tests)
+                if gid is not None:
                     if gid not in result.judged:
                         _judge_test(kernel, tests[gid], walk, result)
                     continue
@@ -238,9 +226,31 @@ def judge_notebook(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, tab
         finally:
             if kernel is not None:
                 kernel.shutdown()
-    for gid, cell in cells.items():
-        cell.outputs = verdict_outputs(result.verdicts[gid])
+    write_outputs(nb, result)
     return result
+
+
+def test_cells(source: nbformat.NotebookNode) -> dict[str, TestCell]:
+    """The autograded test cells of the chapter ``source``, by grade id."""
+    chapter = parse_chapter(Path("chapter.ipynb"), source)
+    return {t.grade_id: t for t in [*(t for ex in chapter.exercises for t in ex.tests), *chapter.orphan_tests]}
+
+
+def _test_id(cell: nbformat.NotebookNode, tests: dict) -> str | None:
+    """The grade id of ``cell`` if it is one of the test cells ``tests`` (None: the submission's own cell)."""
+    meta = nbgrader_meta(cell)
+    gid = meta.get("grade_id")
+    return gid if cell.cell_type == "code" and gid in tests and meta.get("grade") and not meta.get("solution") else None
+
+
+def write_outputs(nb: nbformat.NotebookNode, result: Judgement) -> None:
+    """Each test cell of ``nb`` (the first, if the submission copied one) gets its verdict as its outputs."""
+    done: set[str] = set()
+    for cell in nb.cells:
+        gid = _test_id(cell, result.verdicts)
+        if gid is not None and gid not in done:
+            done.add(gid)
+            cell.outputs = verdict_outputs(result.verdicts[gid])
 
 
 def startup(guard: Path | None) -> str:
@@ -257,8 +267,6 @@ def startup(guard: Path | None) -> str:
 
 def verdict_outputs(verdict: Verdict) -> list:
     """A test cell's outputs: the judge's report, then (when it failed) the error nbgrader scores 0."""
-    from grading.remote import error_output
-
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.report)] if verdict.report else []
     if verdict.error is not None or verdict.score < verdict.points:  # nbgrader scores what has no error in full
         outputs.append(error_output(*(verdict.error or ("NotGraded", "the judge did not pass this test"))))

@@ -34,7 +34,6 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 from grading import judge
-from grading.course import parse_chapter
 
 
 class JudgeExecute(NbGraderPreprocessor):
@@ -69,14 +68,9 @@ class JudgeExecute(NbGraderPreprocessor):
 
 def not_graded(nb: nbformat.NotebookNode, source: nbformat.NotebookNode, why: str) -> judge.Judgement:
     """Every test cell fails, saying ``why`` (the notebook's test cells get that as their output)."""
-    chapter = parse_chapter(Path("chapter.ipynb"), source)
-    tests = [t for ex in chapter.exercises for t in ex.tests] + chapter.orphan_tests
-    judgement = judge.Judgement({t.grade_id: judge.Verdict(t.grade_id, t.points, report=f"NOT GRADED  {why}\n",
-                                                           error=("NotGraded", why)) for t in tests}, lost=why)
-    for cell in nb.cells:
-        verdict = judgement.verdicts.get(judge.nbgrader_meta(cell).get("grade_id", ""))
-        if verdict is not None and cell.cell_type == "code" and not judge.nbgrader_meta(cell).get("solution"):
-            cell.outputs = judge.verdict_outputs(verdict)
+    judgement = judge.Judgement({g: judge.Verdict(g, t.points, report=f"NOT GRADED  {why}\n", error=("NotGraded", why))
+                                 for g, t in judge.test_cells(source).items()}, lost=why)
+    judge.write_outputs(nb, judgement)
     return judgement
 
 

@@ -99,6 +99,10 @@ def _state_names(obj: Any) -> list[str]:
     return names
 
 
+#: how deeply values may nest (lists in dicts in ...), on both sides
+MAX_DEPTH = 40
+
+
 class Encoder:
     """Values to the wire; ``handle(obj)`` (the kernel's) numbers what is not data, else it is an error."""
 
@@ -106,8 +110,8 @@ class Encoder:
         self.handle = handle
 
     def __call__(self, x: Any, depth: int = 0) -> Any:
-        if depth > 40:
-            raise WireError("a value nested more than 40 levels deep")
+        if depth > MAX_DEPTH:
+            raise WireError(f"a value nested more than {MAX_DEPTH} levels deep")
         enc = lambda v: self(v, depth + 1)  # noqa: E731
         if x is None or isinstance(x, (bool, str)):
             return x
@@ -169,8 +173,8 @@ class Decoder:
         self.handle = handle
 
     def __call__(self, x: Any, depth: int = 0) -> Any:
-        if depth > 40:
-            raise WireError("a value nested more than 40 levels deep")
+        if depth > MAX_DEPTH:
+            raise WireError(f"a value nested more than {MAX_DEPTH} levels deep")
         dec = lambda v: self(v, depth + 1)  # noqa: E731
         if x is None or type(x) in (bool, int, float, str):
             return x

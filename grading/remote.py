@@ -251,21 +251,27 @@ class Kernel:
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
         self.km = KernelManager(kernel_name="python3")
-        if launcher is not None:  # e.g. a sandboxed launcher: it starts the kernel given this manager
-            launcher(self.km, cwd=str(cwd), env=env, exchange=str(self.exchange))
-        else:
-            self.km.start_kernel(cwd=str(cwd), env=env)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=60)
+        self.kc = None
         self.encode = wire.Encoder(self._ref)
         self.decode = wire.Decoder(self._remote)
-        code = ("import importlib.util as _u; "
-                f"_s = _u.spec_from_file_location('_nnbook_judge_wire', {str(WIRE)!r}); _m = _u.module_from_spec(_s); "
-                "_s.loader.exec_module(_m); _nnbook_judge = _m.Server(globals()); del _u, _s, _m")
-        status, _ = self.execute((startup + "\n" if startup else "") + code, silent=True)
-        if status != "ok":
-            raise RuntimeError("the grading kernel could not load grading/judge_wire.py")
+        try:
+            if launcher is not None:  # e.g. a sandboxed launcher: it starts the kernel given this manager
+                launcher(self.km, cwd=str(cwd), env=env, exchange=str(self.exchange))
+            else:
+                self.km.start_kernel(cwd=str(cwd), env=env)
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=60)
+            code = ("import importlib.util as _u; "
+                    f"_s = _u.spec_from_file_location('_nnbook_judge_wire', {str(WIRE)!r}); "
+                    "_m = _u.module_from_spec(_s); _s.loader.exec_module(_m); _nnbook_judge = _m.Server(globals()); "
+                    "del _u, _s, _m")
+            status, _ = self.execute((startup + "\n" if startup else "") + code, silent=True)
+            if status != "ok":
+                raise RuntimeError(f"the grading kernel could not start the judge's wire ({self.last_error})")
+        except BaseException:  # a kernel that started but cannot be used goes, with its folder
+            self.shutdown()
+            raise
 
     # -- running code ----------------------------------------------------------------------
     def alive(self) -> bool:
@@ -353,10 +359,12 @@ class Kernel:
 
     def shutdown(self) -> None:
         try:
-            self.kc.stop_channels()
+            if self.kc is not None:
+                self.kc.stop_channels()
         finally:
             try:
-                self.km.shutdown_kernel(now=True)
+                if self.km.has_kernel:
+                    self.km.shutdown_kernel(now=True)
             finally:
                 shutil.rmtree(self.exchange, ignore_errors=True)
 

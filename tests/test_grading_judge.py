@@ -236,3 +236,26 @@ def test_a_kernel_that_dies_when_the_judge_asks_its_guard_scores_zero_there(tmp_
     for g in result.verdicts:
         cell = nb.cells[gc.find_cell(nb, g)]
         assert determine_grade(cell)[0] == 0, (g, cell.outputs)
+
+
+def test_a_kernel_that_starts_but_cannot_load_the_wire_is_shut_down(tmp_path, monkeypatch):
+    """A failed start leaves no kernel running and no exchange folder behind, and says what failed."""
+    import jupyter_client
+
+    from grading import remote
+
+    made: list = []
+
+    class Recording(jupyter_client.KernelManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(jupyter_client, "KernelManager", Recording)
+    folders: list = []
+    real_mkdtemp = remote.tempfile.mkdtemp
+    monkeypatch.setattr(remote.tempfile, "mkdtemp", lambda **kw: folders.append(real_mkdtemp(**kw)) or folders[-1])
+    with pytest.raises(RuntimeError, match="ValueError: no wire today"):
+        remote.Kernel(tmp_path, timeout=30, startup="raise ValueError('no wire today')")
+    assert len(made) == 1 and not made[0].is_alive()
+    assert len(folders) == 1 and not Path(folders[0]).exists()

@@ -19,9 +19,11 @@ saying why (``NNBOOK_REQUIRE_HTML_CHECKS=1`` makes them fail instead).
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +85,20 @@ def site() -> Any:
         yield url_of(server)
 
 
-def _open(browser: Any, site: str, path: str, **options: Any) -> tuple[Any, Any, list[str]]:
-    """A page opened with the network off (every request off the local server aborted and recorded)."""
+@contextlib.contextmanager
+def _opened(browser: Any, site: str, path: str, **options: Any) -> Iterator[Any]:
+    """A page opened with the network off (every request off the local server aborted and recorded); when
+    the test's block ends, no uncaught error and no such request may have happened meanwhile."""
     context, outside = offline_context(browser, site, viewport={"width": 1280, "height": 900}, **options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    page.goto(site + path, wait_until="load")
-    return context, page, errors + outside
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+        page.goto(site + path, wait_until="load")
+        yield page
+        assert errors + outside == [], errors + outside
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------------------
@@ -140,8 +148,7 @@ _FRAME_ALTS_JS = r"""root => {
 @pytest.mark.parametrize("page_path", PLAYER_PAGES)
 def test_every_player_frame_says_what_it_shows(browser: Any, site: str, page_path: str) -> None:
     _need(page_path)
-    context, page, problems = _open(browser, site, page_path)
-    try:
+    with _opened(browser, site, page_path) as page:
         players = page.locator(".nnbook-player")
         for k in range(players.count()):
             facts = players.nth(k).evaluate(_FRAME_ALTS_JS)
@@ -150,9 +157,6 @@ def test_every_player_frame_says_what_it_shows(browser: Any, site: str, page_pat
             wrong = [a for a in facts["alts"] if not a.startswith(facts["description"]) or a == facts["description"]]
             assert wrong == [], f"{page_path}: player {k}: frames whose alt is not description then values: {wrong[:3]}"
             assert len(set(facts["alts"])) == len(facts["alts"]), f"{page_path}: player {k}: two frames share an alt"
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------
@@ -176,8 +180,7 @@ _SHOWN_JS = "root => [root.querySelector('img.nnbook-frame').src, root.querySele
 def test_players_are_operated_from_the_keyboard(browser: Any, site: str, page_path: str) -> None:
     """From the player's title, Tab reaches each control in turn; the arrow keys change the frame."""
     _need(page_path)
-    context, page, problems = _open(browser, site, page_path)
-    try:
+    with _opened(browser, site, page_path) as page:
         players = page.locator(".nnbook-player")
         for k in range(players.count()):
             player = players.nth(k)
@@ -208,14 +211,10 @@ def test_players_are_operated_from_the_keyboard(browser: Any, site: str, page_pa
             assert any(moved), f"{page_path}: player {k}: no control moved from the keyboard changed the frame"
             if player.locator("a.nnbook-live-link").count():  # the link to the live page comes next
                 _tab_to(page, f"#{root} a.nnbook-live-link", presses=1)
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 def test_the_live_playground_is_reached_and_trained_from_the_keyboard(browser: Any, site: str) -> None:
-    context, page, problems = _open(browser, site, LIVE_PAGE)
-    try:
+    with _opened(browser, site, LIVE_PAGE) as page:
         page.wait_for_function("window.nnbookLivePlayground !== undefined")
         page.locator("main p:visible").first.click()  # the reading position: the page's first paragraph
         _tab_to(page, "#nnbook-live-playground button.nnpg-play", presses=40)
@@ -229,17 +228,13 @@ def test_the_live_playground_is_reached_and_trained_from_the_keyboard(browser: A
         page.wait_for_function("Number(document.querySelector('.nnpg-epoch').textContent) >= 5")
         page.keyboard.press("Enter")  # Pause
         assert page.evaluate("window.nnbookLivePlayground.state().playing") is False
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 def test_the_module_index_groups_open_and_close_from_the_keyboard(browser: Any, site: str) -> None:
     """The module index's toggle (an image in Sphinx's markup) is focusable and Enter and Space switch its group."""
     if not (HTML / "py-modindex.html").is_file():
         unavailable(f"the built book has no module index ({HTML / 'py-modindex.html'})")
-    context, page, problems = _open(browser, site, "py-modindex.html")
-    try:
+    with _opened(browser, site, "py-modindex.html") as page:
         toggler = page.locator("img.toggler").first
         group = page.locator("tr.cg-" + toggler.get_attribute("id").removeprefix("toggle-"))
         assert group.count() > 0, "the toggle's group has rows"
@@ -250,9 +245,6 @@ def test_the_module_index_groups_open_and_close_from_the_keyboard(browser: Any, 
         assert group.first.is_visible() != shown, "Enter did not switch the group"
         page.keyboard.press(" ")
         assert group.first.is_visible() == shown, "Space did not switch the group back"
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------
@@ -266,8 +258,7 @@ _RUNNING_JS = "() => document.getAnimations().filter(a => a.playState === 'runni
 @pytest.mark.parametrize("page_path", [*PLAYER_PAGES, LIVE_PAGE])
 def test_nothing_moves_by_itself_under_reduced_motion(browser: Any, site: str, page_path: str) -> None:
     _need(page_path)
-    context, page, problems = _open(browser, site, page_path, reduced_motion="reduce")
-    try:
+    with _opened(browser, site, page_path, reduced_motion="reduce") as page:
         assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
         frames = page.evaluate(_FRAMES_JS)
         live = page.locator("#nnbook-live-playground").count() > 0
@@ -280,9 +271,6 @@ def test_nothing_moves_by_itself_under_reduced_motion(browser: Any, site: str, p
         if live:
             state = page.evaluate("window.nnbookLivePlayground.state()")
             assert state["epoch"] == 0 and state["playing"] is False, "the live playground started by itself"
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------
@@ -339,8 +327,7 @@ def test_a_chapter_s_run_opens_live_with_its_configuration(browser: Any, site: s
     """Each precomputed run's link, followed from the keyboard with the network off, shows that run's dict."""
     _need(page_path)
     recorder = _chapter_runs(page_path)
-    context, page, problems = _open(browser, site, page_path)
-    try:
+    with _opened(browser, site, page_path) as page:
         players = page.locator(".nnbook-player:has(a.nnbook-live-link)")
         assert players.count() == len(recorder.calls), f"{page_path}: a player for each scrubber cell"
         for k in range(players.count()):
@@ -370,6 +357,3 @@ def test_a_chapter_s_run_opens_live_with_its_configuration(browser: Any, site: s
             assert page.locator(".nnpg-message").inner_text() == ""
             page.go_back()
             page.wait_for_selector(".nnbook-player")
-        assert problems == [], problems
-    finally:
-        context.close()
