@@ -39,8 +39,8 @@ from grading import judge
 class JudgeExecute(NbGraderPreprocessor):
     """Run a submission with the judge: its cells' outputs, and the test cells' verdicts as their outputs."""
 
-    timeout = Integer(int(os.environ.get("NNBOOK_CELL_TIMEOUT", "60")),
-                      help="seconds a cell, or a call into the submission, may run").tag(config=True)
+    timeout = Integer(60, help="seconds a cell, or a call into the submission, may run "
+                               "(nbgrader_config.py sets it from NNBOOK_CELL_TIMEOUT)").tag(config=True)
     course = Unicode("", help="the course folder (default: the current folder)").tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
